@@ -1,0 +1,1 @@
+"""Linear algebra written out from first principles and checked against LAPACK."""
