@@ -133,20 +133,20 @@ def as_matrix(
         hint = ""
         if arr.ndim == 1:
             hint = (
-                "; reshape your data with .reshape(-1, 1) if it has a single feature "
-                "or .reshape(1, -1) if it is a single sample"
+                ". Reshape your data: .reshape(-1, 1) for a single feature, "
+                ".reshape(1, -1) for a single sample"
             )
-        raise ValueError(f"{name} must be 2-D, got {arr.ndim}-D array of shape {arr.shape}{hint}")
+        raise ValueError(f"{name} must be 2-D, got a {arr.ndim}-D array of shape {arr.shape}{hint}")
     n_rows, n_cols = arr.shape
     if n_rows < min_rows:
         raise ValueError(
-            f"{name} has {n_rows} row(s) (samples) of shape {arr.shape}; "
-            f"at least {min_rows} required"
+            f"{name} has {n_rows} sample(s) (shape={arr.shape}) while a minimum of "
+            f"{min_rows} is required."
         )
     if n_cols < min_cols:
         raise ValueError(
-            f"{name} has {n_cols} column(s) (features) of shape {arr.shape}; "
-            f"at least {min_cols} required"
+            f"{name} has {n_cols} feature(s) (shape={arr.shape}) while a minimum of "
+            f"{min_cols} is required."
         )
     return arr
 

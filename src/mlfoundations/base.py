@@ -79,14 +79,18 @@ class BaseEstimator:
     def __sklearn_is_fitted__(self) -> bool:
         return any(k.endswith("_") and not k.startswith("__") for k in vars(self))
 
-    def _validate_data(self, X, *, reset: bool, name: str = "X", min_samples: int = 1) -> np.ndarray:
-        """Check X (2-D, finite, float64) and remember or compare ``n_features_in_``.
+    def _validate_data(
+        self, X, *, reset: bool, name: str = "X", min_samples: int = 1, finite: bool = True
+    ) -> np.ndarray:
+        """Check X (2-D, float64, finite unless told) and record or compare ``n_features_in_``.
 
         ``reset=True`` in ``fit`` records the number of features (and column names when
         X is a DataFrame); ``reset=False`` in ``transform``/``predict`` checks them.
+        ``finite=False`` lets a caller check finiteness later, more cheaply (e.g. on a
+        Gram matrix, where any NaN or inf in X shows up).
         """
         names = _feature_names(X)
-        X = as_matrix(X, name, min_rows=min_samples, min_cols=1)
+        X = as_matrix(X, name, min_rows=min_samples, min_cols=1, finite=finite)
         if reset:
             self.n_features_in_ = X.shape[1]
             if names is not None:

@@ -1,0 +1,79 @@
+"""Run the benchmark workloads and print ``workload | ours s | peer | peer s | ratio``.
+
+Usage::
+
+    python -m benchmarks                 # every workload
+    python -m benchmarks pca             # workloads whose module name matches
+    python -m benchmarks --repeat 9 linalg --markdown
+
+Ratio = ours / peer: below 1 means this library is faster.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import platform
+
+from ._timing import median_time
+
+MODULES = ("pca", "linalg_scratch")
+
+
+def _machine() -> str:
+    import os
+
+    import numpy as np
+
+    return (
+        f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"NumPy {np.__version__}"
+    )
+
+
+def run_workload(w, repeat: int) -> list[tuple]:
+    """Time ours and every peer; return rows (workload, ours_s, peer, peer_s, ratio, check)."""
+    repeat = max(repeat, w.repeat)
+    ours_s = median_time(w.ours, repeat=repeat)
+    peer_results = {}
+    rows = []
+    for peer, fn in w.peers.items():
+        peer_s = median_time(fn, repeat=repeat)
+        peer_results[peer] = fn()
+        rows.append([w.name, ours_s, peer, peer_s, ours_s / peer_s, ""])
+    if w.check is not None:
+        verdict = w.check(w.ours(), peer_results)
+        for row in rows:
+            row[5] = verdict.get(row[2], "") if isinstance(verdict, dict) else verdict
+    return [tuple(r) for r in rows]
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0])
+    parser.add_argument("only", nargs="*", help="run only modules whose name contains one of these")
+    parser.add_argument("--repeat", type=int, default=5, help="timed runs per side (median reported)")
+    parser.add_argument("--markdown", action="store_true", help="print a Markdown table")
+    args = parser.parse_args(argv)
+
+    modules = [m for m in MODULES if not args.only or any(o in m for o in args.only)]
+    header = ("workload", "ours s", "peer", "peer s", "ratio", "agreement")
+    print(f"# machine: {_machine()}")
+    if args.markdown:
+        print("| " + " | ".join(header) + " |")
+        print("|" + "---|" * len(header))
+    else:
+        print(f"{header[0]:<34} {header[1]:>9}  {header[2]:<28} {header[3]:>9} {header[4]:>7}  {header[5]}")
+    for name in modules:
+        module = importlib.import_module(f"benchmarks.{name}")
+        for w in module.workloads():
+            for row in run_workload(w, args.repeat):
+                wl, ours_s, peer, peer_s, ratio, check = row
+                if args.markdown:
+                    print(f"| {wl} | {ours_s:.4f} | {peer} | {peer_s:.4f} | {ratio:.2f} | {check} |")
+                else:
+                    print(f"{wl:<34} {ours_s:>9.4f}  {peer:<28} {peer_s:>9.4f} {ratio:>7.2f}  {check}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
