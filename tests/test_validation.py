@@ -95,3 +95,14 @@ def test_rng_follows_spec7():
     r1 = v.check_random_state(np.random.RandomState(0)).random()
     r2 = v.check_random_state(np.random.RandomState(0)).random()
     assert r1 == r2
+
+
+def test_bool_and_real_checks():
+    assert v.check_bool(np.bool_(True), "flag") is True
+    with pytest.raises(TypeError, match="flag must be True or False"):
+        v.check_bool(1, "flag")
+    assert v.check_real(np.int64(2), "bias") == 2.0
+    with pytest.raises(ValueError, match="bias must be finite"):
+        v.check_real(np.inf, "bias")
+    with pytest.raises(TypeError, match="bias must be a real number"):
+        v.check_real(True, "bias")

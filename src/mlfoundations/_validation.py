@@ -19,6 +19,8 @@ __all__ = [
     "check_positive",
     "check_probability",
     "check_int",
+    "check_bool",
+    "check_real",
     "check_random_state",
     "check_rng",
 ]
@@ -229,3 +231,20 @@ def check_random_state(random_state=None) -> np.random.Generator:
     if isinstance(random_state, np.random.RandomState):
         return np.random.default_rng(random_state.randint(0, 2**31 - 1))
     return check_rng(random_state, "random_state")
+
+
+def check_bool(value, name: str) -> bool:
+    """Return ``value`` as bool; refuse anything that is not True or False."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {type(value).__name__} {value!r}")
+    return bool(value)
+
+
+def check_real(value, name: str) -> float:
+    """Return ``value`` as float if it is a finite real number."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number, got {type(value).__name__} {value!r}")
+    value = float(value)
+    if not np.isfinite(value):
+        raise ValueError(f"{name} must be finite, got {value!r}")
+    return value
