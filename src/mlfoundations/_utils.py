@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
-__all__ = ["gram_and_column_sums", "flip_signs_by_max_abs"]
+__all__ = ["gram_and_column_sums", "max_abs_signs"]
 
 # Below this many rows a single BLAS call beats the cost of starting threads.
 _ROWS_PER_THREAD = 20_000
@@ -46,17 +46,16 @@ def gram_and_column_sums(X: np.ndarray, n_threads: int | None = None):
     return gram, sums
 
 
-def flip_signs_by_max_abs(rows: np.ndarray, *others: np.ndarray):
-    """Make the largest-|entry| of each row of ``rows`` positive (first index on ties).
+def max_abs_signs(M: np.ndarray, axis: int) -> np.ndarray:
+    """Signs (+1/-1) that make the largest-|entry| along ``axis`` of M positive.
 
-    ``others`` are flipped by the same signs along their last axis (e.g. the matching
-    columns of U in an SVD). This is the deterministic sign convention scikit-learn's
-    PCA uses (``svd_flip(u_based_decision=False)``). Returns the flipped arrays.
+    One sign per vector (column for ``axis=0``, row for ``axis=1``); the first index
+    wins ties and a zero vector keeps +1. This is the deterministic sign convention of
+    every decomposition in the library and of scikit-learn's PCA
+    (``svd_flip(u_based_decision=False)`` on the rows of V^T).
     """
-    if rows.size == 0:
-        return (rows, *others)
-    pivots = np.argmax(np.abs(rows), axis=1)
-    signs = np.sign(rows[np.arange(rows.shape[0]), pivots])
-    signs[signs == 0] = 1.0
-    flipped = [rows * signs[:, None]] + [o * signs for o in others]
-    return tuple(flipped)
+    if M.size == 0:
+        return np.ones(M.shape[1 - axis])
+    largest = np.argmax(np.abs(M), axis=axis)
+    picked = np.take_along_axis(M, np.expand_dims(largest, axis), axis=axis).squeeze(axis)
+    return np.where(picked < 0.0, -1.0, 1.0)

@@ -67,16 +67,19 @@ def apply_householder_left(A, v, beta, r0, c0, c1):
     if beta == 0.0:
         return
     m = v.shape[0]
-    # w = beta v^T A, then A -= v w^T; both sweeps run along rows (C order)
+    # w = beta v^T A, then A -= v w^T; both sweeps run along contiguous row views
+    # (plain slices let numba vectorise the inner loops)
     w = np.zeros(c1 - c0)
     for i in range(m):
         vi = v[i]
-        for j in range(c0, c1):
-            w[j - c0] += vi * A[r0 + i, j]
+        row = A[r0 + i, c0:c1]
+        for j in range(c1 - c0):
+            w[j] += vi * row[j]
     for i in range(m):
         f = beta * v[i]
-        for j in range(c0, c1):
-            A[r0 + i, j] -= f * w[j - c0]
+        row = A[r0 + i, c0:c1]
+        for j in range(c1 - c0):
+            row[j] -= f * w[j]
 
 
 @njit(cache=True)
@@ -86,12 +89,13 @@ def apply_householder_right(A, v, beta, r0, r1, c0):
         return
     m = v.shape[0]
     for i in range(r0, r1):
+        row = A[i, c0:c0 + m]
         s = 0.0
         for k in range(m):
-            s += A[i, c0 + k] * v[k]
+            s += row[k] * v[k]
         s *= beta
         for k in range(m):
-            A[i, c0 + k] -= s * v[k]
+            row[k] -= s * v[k]
 
 
 @njit(cache=True)

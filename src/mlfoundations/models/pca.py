@@ -13,7 +13,7 @@ import numbers
 import numpy as np
 import scipy.linalg
 
-from .._utils import flip_signs_by_max_abs, gram_and_column_sums
+from .._utils import gram_and_column_sums, max_abs_signs
 from .._validation import as_matrix, check_finite, check_int, check_random_state
 from ..base import BaseEstimator, TransformerMixin, check_is_fitted
 from ..exceptions import LinAlgError
@@ -151,7 +151,7 @@ class PCA(TransformerMixin, BaseEstimator):
                 _, s, vt = svd(Xc, full_matrices=False)
             else:
                 _, s, vt = scipy.linalg.svd(Xc, full_matrices=False, check_finite=False)
-            (components,) = flip_signs_by_max_abs(vt)
+            components = vt * max_abs_signs(vt, axis=1)[:, None]
             eigenvalues = s**2 / (n_samples - 1)
             n_axes = k_max
         eigenvalues = eigenvalues[:n_axes]
@@ -176,7 +176,7 @@ class PCA(TransformerMixin, BaseEstimator):
         if n_iter == "auto":
             n_iter = 7 if k < 0.1 * min(X.shape) else 4
         s, vt = _randomized_svd(Xc, k, self.n_oversamples, n_iter, rng)
-        (components,) = flip_signs_by_max_abs(vt)
+        components = vt * max_abs_signs(vt, axis=1)[:, None]
         eigenvalues = s**2 / (n_samples - 1)
         total_var = np.var(Xc, axis=0, ddof=1).sum()
         k_max = min(X.shape)
@@ -364,7 +364,8 @@ def _covariance_eigh(X, *, scratch=False):
         eigenvalues, vectors = scipy.linalg.eigh(cov, check_finite=False, driver="evr")
     # descending order; tiny negative eigenvalues are round-off of a PSD matrix
     eigenvalues = np.maximum(eigenvalues[::-1], 0.0)
-    (components,) = flip_signs_by_max_abs(vectors[:, ::-1].T)
+    components = vectors[:, ::-1].T
+    components = components * max_abs_signs(components, axis=1)[:, None]
     return eigenvalues, components, mean
 
 
