@@ -34,31 +34,29 @@ def householder(x):
     v[0] = 1.0
     if n == 0:
         return v, 0.0, 0.0
-    scale = 0.0
-    for i in range(n):
-        scale = max(scale, abs(x[i]))
-    if scale == 0.0:
-        for i in range(1, n):
-            v[i] = 0.0
-        return v, 0.0, 0.0
-    # norm computed on the scaled vector: no overflow or underflow
-    sigma = 0.0
+    # ||x[1:]|| on the tail's own scale: a tail far below x[0] must not underflow
+    tail_scale = 0.0
     for i in range(1, n):
-        sigma += (x[i] / scale) ** 2
-    x0 = x[0] / scale
-    if sigma == 0.0:
+        tail_scale = max(tail_scale, abs(x[i]))
+    if tail_scale == 0.0:
         for i in range(1, n):
             v[i] = 0.0
         if x[0] >= 0.0:
             return v, 0.0, x[0]
         return v, 2.0, -x[0]  # H = I - 2 e1 e1^T flips the sign
-    mu = np.sqrt(x0 * x0 + sigma)
-    alpha = -mu if x0 >= 0.0 else mu
-    v0 = x0 - alpha  # |x0| + mu: no cancellation
+    sigma = 0.0
     for i in range(1, n):
-        v[i] = (x[i] / scale) / v0
-    beta = 2.0 * v0 * v0 / (sigma + v0 * v0)
-    return v, beta, alpha * scale
+        sigma += (x[i] / tail_scale) ** 2
+    tail_norm = tail_scale * np.sqrt(sigma)
+    mu = np.hypot(x[0], tail_norm)  # ||x||, without overflow
+    alpha = -mu if x[0] >= 0.0 else mu
+    v0 = x[0] - alpha  # = sign(x0) (|x0| + mu): no cancellation
+    for i in range(1, n):
+        v[i] = x[i] / v0
+    # beta = 2 v0^2 / (v0^2 + ||tail||^2), with ratio = ||tail|| / |v0| <= 1
+    ratio = tail_norm / abs(v0)
+    beta = 2.0 / (1.0 + ratio * ratio)
+    return v, beta, alpha
 
 
 @njit(cache=True)

@@ -1,0 +1,1 @@
+"""The command line: ``mlfoundations tour`` and friends."""

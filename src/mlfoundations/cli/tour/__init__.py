@@ -1,0 +1,141 @@
+"""The tour: the guide, section by section, each result beside its reference value.
+
+A section is a function returning a list of :class:`Check`; sections register
+themselves in :data:`SECTIONS` (in guide order) and the runner only collects, prints
+and counts. Later pillars add a module here and one line to ``SECTIONS``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+
+__all__ = ["Check", "SectionReport", "TourReport", "SECTIONS", "run_tour", "section_names"]
+
+
+@dataclass(frozen=True)
+class Check:
+    """One result and its reference: passed when |value - reference| <= atol + rtol |reference|.
+
+    ``reference_source`` names where the reference comes from (the guide, LAPACK, a
+    closed form...).
+    """
+
+    name: str
+    value: object
+    reference: object
+    reference_source: str
+    rtol: float = 1e-10
+    atol: float = 0.0
+
+    @property
+    def passed(self) -> bool:
+        try:
+            value = np.asarray(self.value, dtype=np.complex128)
+            reference = np.asarray(self.reference, dtype=np.complex128)
+        except (TypeError, ValueError):
+            return self.value == self.reference
+        if value.shape != reference.shape:
+            return False
+        return bool(np.allclose(value, reference, rtol=self.rtol, atol=self.atol, equal_nan=False))
+
+    def as_dict(self) -> dict:
+        return {
+            "name": self.name,
+            "value": _jsonable(self.value),
+            "reference": _jsonable(self.reference),
+            "reference_source": self.reference_source,
+            "rtol": self.rtol,
+            "atol": self.atol,
+            "passed": self.passed,
+        }
+
+
+def _jsonable(x):
+    arr = np.asarray(x)
+    if np.iscomplexobj(arr):
+        return {"real": arr.real.tolist(), "imag": arr.imag.tolist()}
+    if arr.dtype.kind in "biuf":
+        return arr.tolist()
+    return str(x)
+
+
+@dataclass
+class SectionReport:
+    name: str
+    title: str
+    checks: list[Check] = field(default_factory=list)
+    error: str | None = None  # a section that crashed counts as one failed check
+
+    @property
+    def n_passed(self) -> int:
+        return sum(c.passed for c in self.checks)
+
+    @property
+    def n_failed(self) -> int:
+        return sum(not c.passed for c in self.checks) + (self.error is not None)
+
+
+@dataclass
+class TourReport:
+    sections: list[SectionReport]
+
+    @property
+    def n_passed(self) -> int:
+        return sum(s.n_passed for s in self.sections)
+
+    @property
+    def n_failed(self) -> int:
+        return sum(s.n_failed for s in self.sections)
+
+    def as_dict(self) -> dict:
+        return {
+            "sections": [
+                {
+                    "name": s.name,
+                    "title": s.title,
+                    "checks": [c.as_dict() for c in s.checks],
+                    "error": s.error,
+                }
+                for s in self.sections
+            ],
+            "passed": self.n_passed,
+            "failed": self.n_failed,
+        }
+
+
+def _linear_algebra():
+    from .linear_algebra import checks
+
+    return checks()
+
+
+# name -> (title, function returning the checks); imported lazily so one broken
+# section cannot stop the others from running.
+SECTIONS: dict[str, tuple[str, Callable[[], list[Check]]]] = {
+    "linear-algebra": ("Linear Algebra", _linear_algebra),
+}
+
+
+def section_names() -> list[str]:
+    return list(SECTIONS)
+
+
+def run_tour(sections: list[str] | None = None) -> TourReport:
+    """Run the named sections (all by default) and collect their checks."""
+    names = sections or section_names()
+    unknown = [n for n in names if n not in SECTIONS]
+    if unknown:
+        raise ValueError(f"unknown tour section(s) {unknown}; choose from {section_names()}")
+    reports = []
+    for name in names:
+        title, build = SECTIONS[name]
+        report = SectionReport(name, title)
+        try:
+            report.checks = list(build())
+        except Exception as exc:  # reported as a failure, never hidden
+            report.error = f"{type(exc).__name__}: {exc}"
+        reports.append(report)
+    return TourReport(reports)

@@ -1,0 +1,72 @@
+"""The tour: every check passes, failures set the exit code, JSON is complete."""
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+pytest.importorskip("typer")
+
+from mlfoundations.cli import tour as tour_module  # noqa: E402
+from mlfoundations.cli.main import main  # noqa: E402
+from mlfoundations.cli.tour import Check, run_tour  # noqa: E402
+
+
+def test_linear_algebra_section_passes(capsys):
+    code = main(["tour", "--section", "linear-algebra", "--json"])
+    doc = json.loads(capsys.readouterr().out)
+    failed = [c for s in doc["sections"] for c in s["checks"] if not c["passed"]]
+    assert failed == [] and code == 0
+    assert doc["failed"] == 0 and doc["passed"] >= 25
+    names = {c["name"]: c for c in doc["sections"][0]["checks"]}
+    # the guide's own numbers are among the references
+    assert names["dot(v, w) = 1*4 + 2*5 + 3*6"]["reference"] == 32.0
+    assert names["det(A)"]["reference"] == -2.0
+
+
+def test_text_output_ends_with_counts(capsys):
+    code = main(["tour", "--section", "linear-algebra"])
+    out = capsys.readouterr().out.strip().splitlines()
+    assert code == 0
+    assert out[-1].endswith("passed, 0 failed")
+    assert "✓" in "\n".join(out) and "✗" not in "\n".join(out)
+
+
+def test_failing_check_sets_exit_code(monkeypatch, capsys):
+    bad = ("Broken", lambda: [Check("1 + 1", 3.0, 2.0, "arithmetic"), Check("ok", 1.0, 1.0, "x")])
+    monkeypatch.setitem(tour_module.SECTIONS, "broken", bad)
+    assert main(["tour", "--section", "broken"]) == 1
+    assert capsys.readouterr().out.strip().splitlines()[-1] == "1 passed, 1 failed"
+
+
+def test_crashing_section_counts_as_failure(monkeypatch):
+    def boom():
+        raise RuntimeError("kaput")
+
+    monkeypatch.setitem(tour_module.SECTIONS, "boom", ("Boom", boom))
+    report = run_tour(["boom"])
+    assert report.n_failed == 1 and "kaput" in report.sections[0].error
+
+
+def test_unknown_section_is_a_usage_error(capsys):
+    assert main(["tour", "--section", "nope"]) == 2
+    assert "unknown tour section" in capsys.readouterr().err
+
+
+def test_check_tolerances():
+    assert Check("x", 1.0 + 1e-12, 1.0, "r").passed
+    assert not Check("x", 1.0 + 1e-8, 1.0, "r").passed
+    assert Check("x", 1e-15, 0.0, "r", atol=1e-14).passed
+    assert not Check("x", np.nan, np.nan, "r").passed  # NaN never passes
+    assert not Check("x", [1.0, 2.0], [1.0], "r").passed
+
+
+def test_python_dash_m_entry_point():
+    proc = subprocess.run(
+        [sys.executable, "-m", "mlfoundations", "tour", "--section", "linear-algebra"],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "passed, 0 failed" in proc.stdout
