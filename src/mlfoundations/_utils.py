@@ -2,44 +2,90 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
-__all__ = ["gram_and_column_sums", "max_abs_signs"]
+__all__ = ["gram_and_column_sums", "max_abs_signs", "single_threaded_blas"]
 
 # Below this many rows a single BLAS call beats the cost of starting threads.
 _ROWS_PER_THREAD = 20_000
+# ~8 MB blocks keep each block's column sums in cache right after its Gram product.
+_BLOCK_BYTES = 2**23
+_CONTROLLER = False  # threadpoolctl controller, created on first use
 
 
-def _gram_chunk(X: np.ndarray, rows: slice) -> tuple[np.ndarray, np.ndarray]:
-    block = X[rows]
+def _blas_controller():
+    """A cached threadpoolctl controller (None when threadpoolctl is unavailable)."""
+    global _CONTROLLER
+    if _CONTROLLER is False:
+        try:
+            from threadpoolctl import ThreadpoolController
+        except ImportError:  # pragma: no cover - a core dependency, but stay usable
+            _CONTROLLER = None
+        else:
+            _CONTROLLER = ThreadpoolController()
+    return _CONTROLLER
+
+
+def single_threaded_blas():
+    """Context manager limiting BLAS to one thread (a no-op without threadpoolctl).
+
+    OpenBLAS threads spin for a while after each multi-threaded call; a small
+    LAPACK call (an eigh of the p x p Gram matrix, say) run between two big products
+    is cheaper on one thread than the spinning it leaves behind.
+    """
+    controller = _blas_controller()
+    if controller is None:  # pragma: no cover
+        return contextlib.nullcontext()
+    return controller.limit(limits=1, user_api="blas")
+
+
+def _gram_rows(X: np.ndarray, start: int, stop: int, block_rows: int, shift):
+    """(X_r^T X_r, X_r^T 1) over the rows r in [start, stop) of X - shift, block by block."""
+    n_features = X.shape[1]
+    gram = np.zeros((n_features, n_features))
+    sums = np.zeros(n_features)
     # non-finite results are the caller's to detect (a cheap check on the Gram matrix)
     with np.errstate(over="ignore", invalid="ignore"):
-        return block.T @ block, block.sum(axis=0)
+        for lo in range(start, stop, block_rows):
+            block = X[lo:min(lo + block_rows, stop)]
+            if shift is not None:
+                block = block - shift
+            gram += block.T @ block
+            sums += block.sum(axis=0)  # the block is still in cache
+    return gram, sums
 
 
-def gram_and_column_sums(X: np.ndarray, n_threads: int | None = None):
+def gram_and_column_sums(X: np.ndarray, n_threads: int | None = None, shift=None):
     """Return ``(X^T X, X^T 1)`` for a tall float64 matrix in one pass over X.
 
-    The rows are split into contiguous chunks, one per core, and each chunk's Gram
-    matrix is one BLAS call in its own thread (BLAS releases the GIL); the partial
-    results add up: X^T X = sum_c X_c^T X_c. On a tall-skinny matrix this runs about
-    twice as fast as a single BLAS call, which parallelises poorly in that shape.
+    With ``shift`` (a row vector), the same for X - shift, block by block, so that
+    memory stays O(block * n_features): the centred scatter matrix when shift is the
+    mean.
+
+    X^T X = sum_c X_c^T X_c over row chunks X_c. The rows are split into one
+    contiguous chunk per core; each core runs single-threaded BLAS on its chunk, block
+    by block, and sums each block's columns while the block is still in cache. On a
+    tall-skinny matrix this reads X once and beats one multi-threaded BLAS call (which
+    splits the small output rather than the long input) followed by a second pass for
+    the sums.
     """
-    n_samples = X.shape[0]
+    n_samples, n_features = X.shape
     if n_threads is None:
         n_threads = os.cpu_count() or 1
     n_threads = max(1, min(n_threads, n_samples // _ROWS_PER_THREAD))
-    if n_threads == 1:
-        return _gram_chunk(X, slice(None))
+    block_rows = max(1024, _BLOCK_BYTES // (8 * max(n_features, 1)))
+    if n_threads == 1 or _blas_controller() is None:
+        return _gram_rows(X, 0, n_samples, block_rows, shift)
     bounds = np.linspace(0, n_samples, n_threads + 1).astype(int)
-    slices = [slice(lo, hi) for lo, hi in zip(bounds[:-1], bounds[1:])]
-    with ThreadPoolExecutor(n_threads) as pool:
-        parts = list(pool.map(lambda s: _gram_chunk(X, s), slices))
-    gram = parts[0][0]
-    sums = parts[0][1]
+    ranges = list(zip(bounds[:-1], bounds[1:]))
+    # one BLAS thread per worker: nested BLAS threads would oversubscribe the cores
+    with single_threaded_blas(), ThreadPoolExecutor(n_threads) as pool:
+        parts = list(pool.map(lambda r: _gram_rows(X, r[0], r[1], block_rows, shift), ranges))
+    gram, sums = parts[0]
     for g, s in parts[1:]:
         gram += g
         sums += s

@@ -13,7 +13,7 @@ import numbers
 import numpy as np
 import scipy.linalg
 
-from .._utils import gram_and_column_sums, max_abs_signs
+from .._utils import gram_and_column_sums, max_abs_signs, single_threaded_blas
 from .._validation import as_matrix, check_finite, check_int, check_random_state
 from ..base import BaseEstimator, TransformerMixin, check_is_fitted
 from ..exceptions import LinAlgError
@@ -342,41 +342,32 @@ def _covariance_eigh(X, *, scratch=False):
     squares, that subtraction cancels digits, so X is re-read centred instead.
     """
     n_samples = X.shape[0]
-    gram, sums = gram_and_column_sums(X)
-    if not (np.isfinite(gram.diagonal()).all() and np.isfinite(sums).all()):
-        check_finite(X, "X")  # names NaN/inf; otherwise the Gram overflowed
-        raise ValueError(
-            "X has values so large that X^T X overflows float64; rescale X "
-            "(e.g. divide by its largest absolute value) or use svd_solver='full'"
-        )
-    mean = sums / n_samples
-    scatter = gram - n_samples * np.outer(mean, mean)
-    raw_ss = gram.diagonal().max()
-    centred_ss = scatter.diagonal().max()
-    if centred_ss <= 0.0 or raw_ss > 1e3 * centred_ss:
-        scatter = _centred_gram(X, mean)
-    cov = scatter / (n_samples - 1)
-    if scratch:
-        from ..linalg import eigh
+    with single_threaded_blas():  # the Gram pass threads itself; the rest is small
+        gram, sums = gram_and_column_sums(X)
+        if not (np.isfinite(gram.diagonal()).all() and np.isfinite(sums).all()):
+            check_finite(X, "X")  # names NaN/inf; otherwise the Gram overflowed
+            raise ValueError(
+                "X has values so large that X^T X overflows float64; rescale X "
+                "(e.g. divide by its largest absolute value) or use svd_solver='full'"
+            )
+        mean = sums / n_samples
+        scatter = gram - n_samples * np.outer(mean, mean)
+        raw_ss = gram.diagonal().max()
+        centred_ss = scatter.diagonal().max()
+        if centred_ss <= 0.0 or raw_ss > 1e3 * centred_ss:
+            scatter, _ = gram_and_column_sums(X, shift=mean)
+        cov = scatter / (n_samples - 1)
+        if scratch:
+            from ..linalg import eigh
 
-        eigenvalues, vectors = eigh((cov + cov.T) / 2)
-    else:
-        eigenvalues, vectors = scipy.linalg.eigh(cov, check_finite=False, driver="evr")
+            eigenvalues, vectors = eigh((cov + cov.T) / 2)
+        else:
+            eigenvalues, vectors = np.linalg.eigh(cov)
     # descending order; tiny negative eigenvalues are round-off of a PSD matrix
     eigenvalues = np.maximum(eigenvalues[::-1], 0.0)
     components = vectors[:, ::-1].T
     components = components * max_abs_signs(components, axis=1)[:, None]
     return eigenvalues, components, mean
-
-
-def _centred_gram(X, mean, block_rows=8192):
-    """sum_b (X_b - mu)^T (X_b - mu), block by block so memory stays O(block * p)."""
-    n_samples = X.shape[0]
-    scatter = np.zeros((X.shape[1], X.shape[1]))
-    for start in range(0, n_samples, block_rows):
-        block = X[start:start + block_rows] - mean
-        scatter += block.T @ block
-    return scatter
 
 
 def _randomized_svd(A, k, n_oversamples, n_iter, rng):
