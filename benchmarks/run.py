@@ -5,6 +5,7 @@ Usage::
     python -m benchmarks                 # every workload
     python -m benchmarks pca             # workloads whose module name matches
     python -m benchmarks --repeat 9 linalg --markdown
+    python benchmarks/run.py pca         # the same, as a script
 
 Ratio = ours / peer: below 1 means this library is faster.
 """
@@ -14,8 +15,14 @@ from __future__ import annotations
 import argparse
 import importlib
 import platform
+import sys
+from pathlib import Path
 
-from ._timing import median_time
+if __package__ in (None, ""):  # run as a script: python benchmarks/run.py
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    __package__ = "benchmarks"
+
+from benchmarks._timing import median_time  # noqa: E402
 
 MODULES = ("pca", "linalg_scratch")
 

@@ -1,0 +1,35 @@
+"""The benchmark runner and workload scripts run end to end (on tiny sizes)."""
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks import _timing, linalg_scratch, pca, run  # noqa: E402
+
+pytest.importorskip("sklearn")
+
+
+def test_median_time_and_ratio_rows():
+    calls = []
+    w = _timing.Workload("w", lambda: calls.append(1) or 2.0, {"peer": lambda: 2.0},
+                         check=lambda ours, peers: f"diff {abs(ours - peers['peer'])}")
+    rows = run.run_workload(w, repeat=3)
+    assert len(calls) >= 1 + 5 + 1  # warm-up, max(repeat, w.repeat) timed runs, check
+    (name, ours_s, peer, peer_s, ratio, check), = rows
+    assert name == "w" and peer == "peer" and check == "diff 0.0"
+    assert ratio == pytest.approx(ours_s / peer_s)
+
+
+def test_scripts_run_on_tiny_sizes(monkeypatch, capsys):
+    monkeypatch.setattr(pca, "N_SAMPLES", 300)
+    monkeypatch.setattr(pca, "N_FEATURES", 12)
+    monkeypatch.setattr(linalg_scratch, "SIZES", (6,))
+    assert run.main(["--repeat", "1", "--markdown"]) == 0
+    out = capsys.readouterr().out
+    assert "| PCA 300x12 k=10 |" in out and "| svd n=6 |" in out
+    # every row states the agreement with its peer
+    rows = [line for line in out.splitlines() if line.startswith("| ") and "workload" not in line]
+    assert rows and all("diff" in line for line in rows)
