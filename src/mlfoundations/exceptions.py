@@ -1,5 +1,7 @@
 """The library's exceptions and warnings (one domain exception per kind of failure)."""
 
+import numpy as np
+
 __all__ = ["NotFittedError", "ConvergenceWarning", "LinAlgError", "IllConditionedWarning"]
 
 
@@ -15,8 +17,12 @@ class ConvergenceWarning(UserWarning):
     """An iterative algorithm stopped before meeting its tolerance."""
 
 
-class LinAlgError(ValueError):
-    """A matrix does not have the property an algorithm needs (regular, positive definite...)."""
+class LinAlgError(np.linalg.LinAlgError):
+    """A matrix does not have the property an algorithm needs (regular, positive definite...).
+
+    A subclass of ``numpy.linalg.LinAlgError`` (itself a ``ValueError``), so code that
+    catches NumPy's exception catches ours.
+    """
 
 
 class IllConditionedWarning(UserWarning):

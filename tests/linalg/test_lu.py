@@ -324,3 +324,16 @@ def test_solve_refuses_mismatched_right_hand_sides():
         solve(A, 1.0)
     with pytest.raises(ValueError, match="b contains NaN"):
         solve(A, [1.0, np.nan, 0.0])
+
+
+def test_row_scaling_does_not_make_a_regular_matrix_singular():
+    """Pivots are judged against their own row: diag(1, 1e-20) is regular, only ill-conditioned."""
+    D = np.diag([1.0, 1e-20])
+    with pytest.warns(IllConditionedWarning, match="all 16 significant digits"):
+        np.testing.assert_array_equal(inv(D), np.diag([1.0, 1e20]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", IllConditionedWarning)
+        np.testing.assert_allclose(solve(D, [1.0, 1e-20]), [1.0, 1.0], rtol=1e-15)
+    # a singular matrix is still caught, and NumPy's exception type catches ours
+    with pytest.raises(np.linalg.LinAlgError, match="singular"):
+        inv([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [7.0, 8.0, 9.0]])

@@ -179,6 +179,19 @@ def test_lstsq_with_a_large_rcond_truncates_like_numpy(rng):
     assert lstsq(A, b, rcond=0).rank == 6
 
 
+@pytest.mark.parametrize("rcond", [-1, 0, 0.0, -0.5])
+@pytest.mark.parametrize("shape", [(5, 3), (3, 5), (3, 3)])
+def test_lstsq_rcond_zero_or_negative_means_machine_precision_like_numpy(rng, shape, rcond):
+    # numpy documents rcond=-1 as "machine precision" and LAPACK gelsd treats 0
+    # the same way: s_3 = 1e-18 < eps * s_1 is cut, not inverted into a 1e18
+    A = np.zeros(shape)
+    A[[1, 0, 2], [0, 1, 2]] = [3.0, 1.0, 1e-18]  # singular values known exactly
+    b = rng.standard_normal((shape[0], 2))
+    result = assert_matches_numpy_lstsq(A, b, rcond=rcond)  # 1e-10 relative
+    assert result.rank == 2
+    assert np.abs(result.x).max() < 10.0
+
+
 def test_lstsq_of_a_zero_matrix(rng):
     result = assert_matches_numpy_lstsq(np.zeros((4, 3)), rng.standard_normal(4))
     assert result.rank == 0
@@ -219,8 +232,10 @@ def test_lstsq_refuses_bad_input():
         lstsq(np.ones((4, 2)), np.ones(3))
     with pytest.raises(ValueError, match=r"b has shape \(4, 1, 1\)"):
         lstsq(np.ones((4, 2)), np.ones((4, 1, 1)))
-    with pytest.raises(ValueError, match="rcond must be finite and >= 0, got -1.0"):
-        lstsq(np.ones((4, 2)), np.ones(4), rcond=-1)
+    with pytest.raises(ValueError, match="rcond must be finite, got nan"):
+        lstsq(np.ones((4, 2)), np.ones(4), rcond=np.nan)
+    with pytest.raises(TypeError, match="rcond must be a real number"):
+        lstsq(np.ones((4, 2)), np.ones(4), rcond="warn")
     with pytest.raises(ValueError, match="A must be 2-D, got a 1-D array"):
         lstsq(np.ones(4), np.ones(4))
     with pytest.raises(ValueError, match="b contains NaN"):

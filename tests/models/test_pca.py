@@ -73,6 +73,34 @@ def test_whiten_transform_and_inverse(rng, whiten):
         assert_allclose(np.cov(Z, rowvar=False), np.eye(4), atol=1e-10)
 
 
+@pytest.mark.parametrize("solver", ["full", "covariance_eigh", "randomized"])
+def test_float32_input_keeps_float32_like_sklearn(rng, solver):
+    X = correlated(rng, 200, 6).astype(np.float32)
+    ours = PCA(3, svd_solver=solver, random_state=0).fit(X)
+    theirs = sk_decomposition.PCA(3, svd_solver=solver, random_state=0).fit(X)
+    for name in ATTRIBUTES:
+        assert getattr(ours, name).dtype == getattr(theirs, name).dtype == np.float32, name
+    assert ours.transform(X).dtype == ours.fit_transform(X).dtype == np.float32
+    assert ours.transform(X.astype(np.float64)).dtype == np.float64
+    assert ours.inverse_transform(ours.transform(X)).dtype == np.float32
+    assert PCA(3).fit(X.astype(np.float64)).transform(X).dtype == np.float64
+    if solver != "randomized":
+        # float32 rounding of values computed in float64: within float32 eps of sklearn's
+        assert_allclose(ours.components_, theirs.components_, atol=1e-5)
+        assert_allclose(ours.explained_variance_, theirs.explained_variance_, rtol=1e-5)
+
+
+@pytest.mark.parametrize("scale", [1e-170, 1e-200])
+def test_singular_values_survive_when_their_squares_underflow(rng, scale):
+    # s^2 / (n - 1) underflows to 0 (or to subnormals) but s itself is representable
+    X = correlated(rng, 30, 3) * scale
+    ours = PCA(svd_solver="full").fit(X)
+    # scikit-learn's singular_values_ (its S), without its 0/0 warning on the ratios
+    s = np.linalg.svd(X - X.mean(axis=0), compute_uv=False)
+    assert_allclose(ours.singular_values_, s, rtol=1e-10)
+    assert np.all(np.isfinite(ours.singular_values_)) and np.all(ours.singular_values_ > 0)
+
+
 def test_full_rank_reconstruction_is_exact(rng):
     X = correlated(rng, 50, 7)
     pca = PCA().fit(X)

@@ -144,17 +144,20 @@ def _inverse_norm1_estimate(LU, perm):
 # ------------------------------------------------------------------------ checks
 
 
-def _check_regular(LU, name="A"):
+def _check_regular(LU, A, perm, name="A"):
     """Raise ``LinAlgError`` if a pivot of U is zero or numerically zero.
 
-    A pivot with ``|u_kk| <= n * eps * max|U|`` is at the level of the rounding
-    errors the elimination itself commits, so the computed U cannot tell it from
-    zero: the matrix is treated as singular.
+    Pivot k comes from row ``perm[k]`` of A; a pivot with
+    ``|u_kk| <= n * eps * max_j |A[perm[k], j]|`` is at the level of the rounding
+    errors the elimination commits on that row, so the computed U cannot tell it from
+    zero: the matrix is treated as singular. Measuring each pivot against its own row
+    makes the test blind to row scaling: ``diag(1, 1e-20)`` is regular (and only
+    ill-conditioned), ``[[1, 2, 3], [4, 5, 6], [7, 8, 9]]`` is singular.
     """
     n = LU.shape[0]
     pivots = np.abs(np.diagonal(LU))
-    u_max = float(np.abs(np.triu(LU)).max())
-    tolerance = n * np.finfo(np.float64).eps * u_max
+    row_scale = np.abs(A[perm]).max(axis=1)
+    tolerance = n * np.finfo(np.float64).eps * row_scale
     bad = np.flatnonzero(pivots <= tolerance)
     if bad.size:
         k = int(bad[0])
@@ -164,18 +167,19 @@ def _check_regular(LU, name="A"):
         else:
             detail = (
                 f"pivot {k + 1} (U[{k}, {k}]) is {value:.3g}, below the rounding level "
-                f"n * eps * max|U| = {tolerance:.3g}"
+                f"n * eps * max|row| = {tolerance[k]:.3g}"
             )
         raise LinAlgError(f"{name} is singular to working precision: {detail}")
 
 
 def _warn_if_ill_conditioned(condition_number, how):
     if 1.0 / condition_number < _RCOND_WARN:
+        lost = int(np.log10(condition_number))
+        digits = "all" if lost >= 16 else f"about {lost} of the"
         warnings.warn(
             f"A is ill-conditioned: its 1-norm condition number is {how}"
-            f"{condition_number:.3g} (reciprocal {1.0 / condition_number:.3g}); about "
-            f"{int(np.log10(condition_number))} of the 16 significant digits may be "
-            "lost in the result",
+            f"{condition_number:.3g} (reciprocal {1.0 / condition_number:.3g}); "
+            f"{digits} 16 significant digits may be lost in the result",
             IllConditionedWarning,
             stacklevel=3,
         )
@@ -372,7 +376,7 @@ def solve(A, b) -> np.ndarray:
         or inf.
     LinAlgError
         If ``A`` is singular, exactly or to working precision (a pivot
-        ``|u_kk| <= n eps max|U|``).
+        ``|u_kk| <= n eps`` times the largest entry of its row of A).
 
     Warns
     -----
@@ -410,7 +414,7 @@ def solve(A, b) -> np.ndarray:
     if n == 0:
         return np.zeros(b.shape)
     LU, perm = _lu_factor(A)
-    _check_regular(LU)
+    _check_regular(LU, A, perm)
     if b.ndim == 1:
         x = lu_solve_vector(LU, perm, np.ascontiguousarray(b))
     else:
@@ -439,7 +443,7 @@ def inv(A) -> np.ndarray:
         If ``A`` is not square 2-D or holds NaN or inf.
     LinAlgError
         If ``A`` is singular, exactly or to working precision (a pivot
-        ``|u_kk| <= n eps max|U|``).
+        ``|u_kk| <= n eps`` times the largest entry of its row of A).
 
     Warns
     -----
@@ -472,7 +476,7 @@ def inv(A) -> np.ndarray:
     if n == 0:
         return np.zeros((0, 0))
     LU, perm = _lu_factor(A)
-    _check_regular(LU)
+    _check_regular(LU, A, perm)
     Ainv = _lu_solve(LU, perm, np.eye(n))
     condition_number = np.abs(A).sum(axis=0).max() * np.abs(Ainv).sum(axis=0).max()
     _warn_if_ill_conditioned(condition_number, "")

@@ -27,7 +27,7 @@ from typing import NamedTuple
 import numpy as np
 from numba import njit
 
-from .._validation import as_float_array, as_matrix, check_positive
+from .._validation import as_float_array, as_matrix, check_real
 from ._reflectors import apply_householder_left, householder
 from ._triangular import as_columns, solve_triangular
 
@@ -250,7 +250,9 @@ def lstsq(A, b, rcond=None) -> LstsqResult:
         Right-hand side(s).
     rcond : float or None, default None
         Singular values ``s_i <= rcond * s_1`` count as zero when deciding the
-        rank. ``None`` means ``eps * max(M, N)``, as in numpy.
+        rank. ``None`` means ``eps * max(M, N)``; ``rcond <= 0`` (numpy's ``-1``)
+        means machine precision ``eps``, as ``numpy.linalg.lstsq`` (LAPACK
+        ``gelsd``) treats it.
 
     Returns
     -------
@@ -269,7 +271,9 @@ def lstsq(A, b, rcond=None) -> LstsqResult:
     ------
     ValueError
         If ``A`` is not 2-D, ``b`` does not have M rows, either holds NaN or inf,
-        or ``rcond`` is negative.
+        or ``rcond`` is not finite.
+    TypeError
+        If ``rcond`` is not a real number.
 
     Notes
     -----
@@ -305,10 +309,15 @@ def lstsq(A, b, rcond=None) -> LstsqResult:
     A = as_matrix(A, "A")
     m, n = A.shape
     b = _check_least_squares_rhs(b, m)
+    eps = np.finfo(np.float64).eps
     if rcond is None:
-        rcond = np.finfo(np.float64).eps * max(m, n)
+        rcond = eps * max(m, n)
     else:
-        rcond = check_positive(rcond, "rcond", strict=False)
+        rcond = check_real(rcond, "rcond")
+        if rcond <= 0.0:
+            # numpy's -1 (and LAPACK's rcond <= 0): cut at machine precision, so
+            # that rounding noise in s_i of an exactly rank-deficient A is not inverted
+            rcond = eps
     B = as_columns(b)
     k = min(m, n)
     if k == 0:

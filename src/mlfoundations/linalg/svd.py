@@ -316,8 +316,9 @@ def cond(A, p=None) -> float:
         For None/2/-2 singular means ``s_min = 0`` (the zero matrix included);
         for the other norms it means singular to working precision, as the LU
         factorisation behind :func:`~mlfoundations.linalg.inv` judges it (a
-        pivot ``|u_kk| <= n eps max|U|``); numpy returns a huge finite number
-        for a matrix that is singular only to working precision.
+        pivot ``|u_kk| <= n eps`` times the largest entry of its row); numpy
+        returns a huge finite number for a matrix singular only to working
+        precision.
 
     Raises
     ------
@@ -390,7 +391,8 @@ def pinv(A, rtol=None) -> np.ndarray:
         Real finite matrix.
     rtol : float, optional
         Relative cutoff, finite and >= 0: singular values ``s_i <= rtol * s_1``
-        are treated as zero. Default ``max(M, N) * eps`` (as numpy.linalg.pinv).
+        are treated as zero. Default ``max(M, N) * eps``, as
+        ``numpy.linalg.pinv(A, rtol=None)`` (without ``rtol`` numpy cuts at 1e-15).
 
     Returns
     -------

@@ -79,6 +79,8 @@ class PCA(TransformerMixin, BaseEstimator):
     -----
     The attribute names, sign convention and solver policy follow scikit-learn, so
     results agree with ``sklearn.decomposition.PCA`` to ~1e-10 for the exact solvers.
+    float32 input is computed in float64 and gives float32 attributes and outputs, as
+    scikit-learn's PCA does.
 
     References
     ----------
@@ -121,11 +123,13 @@ class PCA(TransformerMixin, BaseEstimator):
 
     def fit_transform(self, X, y=None):
         """Fit, then project X onto the principal axes."""
+        dtype = _float_dtype(X)
         X = self._fit(X)
-        return self._project(X)
+        return self._project(X, dtype)
 
     def _fit(self, X) -> np.ndarray:
         self._check_params()
+        dtype = _float_dtype(X)
         # finiteness is checked for free on the Gram matrix in the covariance path
         X = self._validate_data(X, reset=True, min_samples=1, finite=False)
         n_samples, n_features = X.shape
@@ -138,13 +142,14 @@ class PCA(TransformerMixin, BaseEstimator):
         solver = self._choose_solver(n_samples, n_features, k, k_max)
         if solver in ("covariance_eigh", "scratch-eigh"):
             eigenvalues, components, mean = _covariance_eigh(X, scratch=solver == "scratch-eigh")
+            singular_values = np.sqrt(eigenvalues * (n_samples - 1))
             n_axes = n_features
         else:
             check_finite(X, "X")
             mean = X.mean(axis=0)
             Xc = X - mean
             if solver == "randomized":
-                return self._fit_randomized(X, Xc, mean, k)
+                return self._fit_randomized(X, Xc, mean, k, dtype)
             if solver == "scratch-svd":
                 from ..linalg import svd
 
@@ -152,6 +157,8 @@ class PCA(TransformerMixin, BaseEstimator):
             else:
                 _, s, vt = scipy.linalg.svd(Xc, full_matrices=False, check_finite=False)
             components = vt * max_abs_signs(vt, axis=1)[:, None]
+            # s itself, not sqrt((n - 1) lambda): s^2 may overflow or underflow
+            singular_values = s
             eigenvalues = s**2 / (n_samples - 1)
             n_axes = k_max
         eigenvalues = eigenvalues[:n_axes]
@@ -164,12 +171,12 @@ class PCA(TransformerMixin, BaseEstimator):
             k = int(np.searchsorted(np.cumsum(ratio), k, side="right") + 1)
             k = min(k, k_max)
         self._set_fitted(
-            components[:k], eigenvalues[:k], ratio[:k], mean, n_samples,
-            noise=float(eigenvalues[k:].mean()) if k < k_max else 0.0,
+            components[:k], eigenvalues[:k], singular_values[:k], ratio[:k], mean, n_samples,
+            noise=float(eigenvalues[k:].mean()) if k < k_max else 0.0, dtype=dtype,
         )
         return X
 
-    def _fit_randomized(self, X, Xc, mean, k):
+    def _fit_randomized(self, X, Xc, mean, k, dtype):
         n_samples = X.shape[0]
         rng = check_random_state(self.random_state)
         n_iter = self.iterated_power
@@ -182,18 +189,21 @@ class PCA(TransformerMixin, BaseEstimator):
         k_max = min(X.shape)
         noise = (total_var - eigenvalues.sum()) / (k_max - k) if k < k_max else 0.0
         self._set_fitted(
-            components, eigenvalues, eigenvalues / total_var, mean, n_samples,
-            noise=float(max(noise, 0.0)),
+            components, eigenvalues, s, eigenvalues / total_var, mean, n_samples,
+            noise=float(max(noise, 0.0)), dtype=dtype,
         )
         return X
 
-    def _set_fitted(self, components, eigenvalues, ratio, mean, n_samples, noise):
-        self.components_ = np.ascontiguousarray(components)
-        self.explained_variance_ = eigenvalues
-        self.explained_variance_ratio_ = ratio
-        self.singular_values_ = np.sqrt(eigenvalues * (n_samples - 1))
-        self.mean_ = mean
-        self.noise_variance_ = noise
+    def _set_fitted(
+        self, components, eigenvalues, singular_values, ratio, mean, n_samples, noise, dtype
+    ):
+        # computed in float64; float32 input gets float32 attributes, as in scikit-learn
+        self.components_ = np.ascontiguousarray(components, dtype=dtype)
+        self.explained_variance_ = eigenvalues.astype(dtype, copy=False)
+        self.explained_variance_ratio_ = ratio.astype(dtype, copy=False)
+        self.singular_values_ = singular_values.astype(dtype, copy=False)
+        self.mean_ = mean.astype(dtype, copy=False)
+        self.noise_variance_ = dtype(noise)
         self.n_components_ = components.shape[0]
         self.n_samples_ = n_samples
 
@@ -249,14 +259,15 @@ class PCA(TransformerMixin, BaseEstimator):
     # --- using the fit ---------------------------------------------------------------
     def transform(self, X):
         """Project X onto the principal axes: Z = (X - mu) V_k (divided by sqrt(lambda) if whiten)."""
+        dtype = _float_dtype(X)
         X = self._validate_data(X, reset=False)
-        return self._project(X)
+        return self._project(X, dtype)
 
-    def _project(self, X):
+    def _project(self, X, dtype):
         Z = (X - self.mean_) @ self.components_.T
         if self.whiten:
             Z /= self._whitening_scale()
-        return Z
+        return Z.astype(np.result_type(dtype, self.components_.dtype), copy=False)
 
     def _whitening_scale(self):
         # rank-deficient data give (near-)zero variances: clip so whitening stays finite
@@ -265,6 +276,7 @@ class PCA(TransformerMixin, BaseEstimator):
     def inverse_transform(self, X):
         """Map projected data back: X ≈ Z V_k^T + mu (undoing the whitening first)."""
         check_is_fitted(self)
+        dtype = np.result_type(_float_dtype(X), self.components_.dtype)
         Z = as_matrix(X, "X")
         if Z.shape[1] != self.n_components_:
             raise ValueError(
@@ -273,7 +285,7 @@ class PCA(TransformerMixin, BaseEstimator):
             )
         if self.whiten:
             Z = Z * self._whitening_scale()
-        return Z @ self.components_ + self.mean_
+        return (Z @ self.components_ + self.mean_).astype(dtype, copy=False)
 
     def get_covariance(self):
         """Model covariance of probabilistic PCA: C = W^T diag(lambda - sigma^2) W + sigma^2 I.
@@ -333,6 +345,15 @@ class PCA(TransformerMixin, BaseEstimator):
         """Names of the output columns: "pca0", "pca1", ..."""
         check_is_fitted(self)
         return np.asarray([f"pca{i}" for i in range(self.n_components_)], dtype=object)
+
+
+def _float_dtype(X):
+    """float32 for float32 input (scikit-learn keeps that precision), else float64."""
+    dtype = getattr(X, "dtype", None)
+    if dtype is None and hasattr(X, "dtypes"):  # a DataFrame: one dtype per column
+        dtypes = set(X.dtypes)
+        dtype = dtypes.pop() if len(dtypes) == 1 else None
+    return np.float32 if dtype == np.float32 else np.float64
 
 
 def _covariance_eigh(X, *, scratch=False):
