@@ -24,7 +24,7 @@ if __package__ in (None, ""):  # run as a script: python benchmarks/run.py
 
 from benchmarks._timing import median_time  # noqa: E402
 
-MODULES = ("pca", "linalg_scratch")
+MODULES = ("pca", "linalg_scratch", "mlp")
 
 
 def _machine() -> str:

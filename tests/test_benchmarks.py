@@ -7,7 +7,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks import _timing, linalg_scratch, pca, run  # noqa: E402
+from benchmarks import _timing, linalg_scratch, mlp, pca, run  # noqa: E402
 
 pytest.importorskip("sklearn")
 
@@ -27,9 +27,20 @@ def test_scripts_run_on_tiny_sizes(monkeypatch, capsys):
     monkeypatch.setattr(pca, "N_SAMPLES", 300)
     monkeypatch.setattr(pca, "N_FEATURES", 12)
     monkeypatch.setattr(linalg_scratch, "SIZES", (6,))
-    assert run.main(["--repeat", "1", "--markdown"]) == 0
+    assert run.main(["--repeat", "1", "--markdown", "pca", "linalg"]) == 0
     out = capsys.readouterr().out
     assert "| PCA 300x12 k=10 |" in out and "| svd n=6 |" in out
     # every row states the agreement with its peer
     rows = [line for line in out.splitlines() if line.startswith("| ") and "workload" not in line]
     assert rows and all("diff" in line for line in rows)
+
+
+def test_mlp_script_runs_against_torch(monkeypatch, capsys):
+    pytest.importorskip("torch", reason="the MLP benchmark's peer is PyTorch")
+    monkeypatch.setattr(mlp, "N_SAMPLES", 256)
+    assert run.main(["--repeat", "1", "--markdown", "mlp"]) == 0
+    out = capsys.readouterr().out
+    assert "| MLP epoch float32 256x784 |" in out and "| MLP epoch float64 256x784 |" in out
+    # same initial weights and data: float64 runs agree with PyTorch to rounding
+    line = next(x for x in out.splitlines() if "float64 256x784" in x)
+    assert float(line.rsplit("diff", 1)[1].strip(" |")) < 1e-10

@@ -70,3 +70,14 @@ def test_python_dash_m_entry_point():
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "passed, 0 failed" in proc.stdout
+
+
+def test_calculus_section_passes(capsys):
+    code = main(["tour", "--section", "calculus", "--json"])
+    doc = json.loads(capsys.readouterr().out)
+    failed = [c for s in doc["sections"] for c in s["checks"] if not c["passed"]]
+    assert failed == [] and code == 0 and doc["sections"][0]["error"] is None
+    names = [c["name"] for c in doc["sections"][0]["checks"]]
+    assert any(n.startswith("gradient_descent(x^2, x0=10)") for n in names)
+    assert any(n.startswith("newton: Rosenbrock") for n in names)
+    assert any(n.startswith("digits MLP") for n in names)

@@ -112,10 +112,17 @@ def _linear_algebra():
     return checks()
 
 
+def _calculus():
+    from .calculus import checks
+
+    return checks()
+
+
 # name -> (title, function returning the checks); imported lazily so one broken
 # section cannot stop the others from running.
 SECTIONS: dict[str, tuple[str, Callable[[], list[Check]]]] = {
     "linear-algebra": ("Linear Algebra", _linear_algebra),
+    "calculus": ("Calculus", _calculus),
 }
 
 
