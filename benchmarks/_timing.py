@@ -8,16 +8,30 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 
-def median_time(fn: Callable[[], object], repeat: int = 5, warmup: int = 1) -> float:
-    """Median wall time of ``fn()`` in seconds over ``repeat`` runs after ``warmup`` runs."""
+# OpenBLAS and OpenMP worker threads keep spinning for a while after a parallel call;
+# without a pause, one side's spinning threads would be charged to the next side.
+COOL_DOWN_S = 0.2
+
+
+def interleaved_median_times(fns: dict, repeat: int = 5, warmup: int = 1, cool_down: float = COOL_DOWN_S) -> dict:
+    """Median wall time of each callable, timed in alternation: ours, peer, ours, peer...
+
+    On a shared machine whose speed drifts from one minute to the next, alternating the
+    sides spreads the drift evenly over them instead of charging it to whichever runs
+    last; a short untimed pause before every timed call lets the previous call's
+    worker threads go idle.
+    """
     for _ in range(warmup):
-        fn()
-    times = []
+        for fn in fns.values():
+            fn()
+    times = {name: [] for name in fns}
     for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        for name, fn in fns.items():
+            time.sleep(cool_down)
+            start = time.perf_counter()
+            fn()
+            times[name].append(time.perf_counter() - start)
+    return {name: statistics.median(ts) for name, ts in times.items()}
 
 
 @dataclass

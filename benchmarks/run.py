@@ -7,7 +7,8 @@ Usage::
     python -m benchmarks --repeat 9 linalg --markdown
     python benchmarks/run.py pca         # the same, as a script
 
-Ratio = ours / peer: below 1 means this library is faster.
+Ratio = ours / peer: below 1 means this library is faster. The sides are timed in
+alternation (after one warm-up each) and the median of each is reported.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ if __package__ in (None, ""):  # run as a script: python benchmarks/run.py
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     __package__ = "benchmarks"
 
-from benchmarks._timing import median_time  # noqa: E402
+from benchmarks._timing import interleaved_median_times  # noqa: E402
 
 MODULES = ("pca", "linalg_scratch", "mlp")
 
@@ -39,17 +40,13 @@ def _machine() -> str:
 
 
 def run_workload(w, repeat: int) -> list[tuple]:
-    """Time ours and every peer; return rows (workload, ours_s, peer, peer_s, ratio, check)."""
+    """Time ours and every peer in alternation; rows (workload, ours_s, peer, peer_s, ratio, check)."""
     repeat = max(repeat, w.repeat)
-    ours_s = median_time(w.ours, repeat=repeat)
-    peer_results = {}
-    rows = []
-    for peer, fn in w.peers.items():
-        peer_s = median_time(fn, repeat=repeat)
-        peer_results[peer] = fn()
-        rows.append([w.name, ours_s, peer, peer_s, ours_s / peer_s, ""])
+    medians = interleaved_median_times({"ours": w.ours, **w.peers}, repeat=repeat)
+    ours_s = medians["ours"]
+    rows = [[w.name, ours_s, peer, medians[peer], ours_s / medians[peer], ""] for peer in w.peers]
     if w.check is not None:
-        verdict = w.check(w.ours(), peer_results)
+        verdict = w.check(w.ours(), {peer: fn() for peer, fn in w.peers.items()})
         for row in rows:
             row[5] = verdict.get(row[2], "") if isinstance(verdict, dict) else verdict
     return [tuple(r) for r in rows]
