@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import statistics
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable
 
 
@@ -47,5 +47,3 @@ class Workload:
     peers: dict[str, Callable[[], object]]
     check: Callable[[object, dict], str] | None = None
     repeat: int = 5
-    notes: str = ""
-    results: dict = field(default_factory=dict)

@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
-__all__ = ["gram_and_column_sums", "max_abs_signs", "single_threaded_blas"]
+__all__ = ["gram_and_column_sums", "max_abs_signs", "power_of_two_exponent", "single_threaded_blas"]
 
 # Below this many rows a single BLAS call beats the cost of starting threads.
 _ROWS_PER_THREAD = 20_000
@@ -105,3 +105,12 @@ def max_abs_signs(M: np.ndarray, axis: int) -> np.ndarray:
     largest = np.argmax(np.abs(M), axis=axis)
     picked = np.take_along_axis(M, np.expand_dims(largest, axis), axis=axis).squeeze(axis)
     return np.where(picked < 0.0, -1.0, 1.0)
+
+
+def power_of_two_exponent(a_max: float) -> int:
+    """Exponent p with a_max = f 2^p, f in [0.5, 1) (0 for a_max = 0).
+
+    Dividing a matrix by 2^p (``np.ldexp(A, -p)``) is exact in floating point: the
+    decompositions scale by it so that no intermediate overflows or underflows.
+    """
+    return int(np.frexp(a_max)[1])

@@ -21,7 +21,7 @@ from typing import NamedTuple
 import numpy as np
 from numba import njit
 
-from .._utils import max_abs_signs
+from .._utils import max_abs_signs, power_of_two_exponent
 from .._validation import as_square_matrix
 from ..exceptions import LinAlgError
 from ._reflectors import apply_householder_left, givens, householder
@@ -204,11 +204,6 @@ def _tridiagonal_qr(d, e, Vt, want_vectors, max_sweeps):
 # --------------------------------------------------------------------------- helpers
 
 
-def _power_of_two_scale(anorm: float) -> int:
-    """Exponent p with anorm * 2**-p in [0.5, 1): scaling by 2**-p is exact in floating point."""
-    return int(np.frexp(anorm)[1])
-
-
 def _symmetry_defect(A: np.ndarray) -> tuple[float, float]:
     """Return (max |A - A^T|, tolerance) with tolerance = 1e-10 * max |A|.
 
@@ -217,7 +212,7 @@ def _symmetry_defect(A: np.ndarray) -> tuple[float, float]:
     anorm = float(np.max(np.abs(A))) if A.size else 0.0
     if anorm == 0.0:
         return 0.0, 0.0
-    p = _power_of_two_scale(anorm)
+    p = power_of_two_exponent(anorm)
     As = np.ldexp(A, -p)
     defect = float(np.max(np.abs(As - As.T)))
     return float(np.ldexp(defect, p)), _SYMMETRY_RTOL * anorm
@@ -246,7 +241,7 @@ def _symmetric_eigen(A, check_symmetric: bool, want_vectors: bool):
         return np.zeros(n), (np.eye(n) if want_vectors else None)
     # Scale by an exact power of two so that max |A| lies in [0.5, 1): no overflow
     # or underflow in the shifts and rotations, and the scaling itself is exact.
-    p = _power_of_two_scale(anorm)
+    p = power_of_two_exponent(anorm)
     As = np.ldexp(A, -p)
     # The nearest symmetric matrix (Frobenius norm); exact when A is symmetric.
     T = np.ascontiguousarray(0.5 * As + 0.5 * As.T)

@@ -17,8 +17,8 @@ from numba import njit
 
 from .._validation import as_square_matrix, check_int, check_positive, check_rng
 from ..exceptions import ConvergenceWarning
-from .._utils import max_abs_signs
-from .eigh import _SYMMETRY_RTOL, _power_of_two_scale, _symmetry_defect, eigh
+from .._utils import max_abs_signs, power_of_two_exponent
+from .eigh import _SYMMETRY_RTOL, _symmetry_defect, eigh
 from .qr import qr
 
 __all__ = ["PowerIterationResult", "power_iteration"]
@@ -211,7 +211,7 @@ def power_iteration(
         return PowerIterationResult(np.zeros(k), np.eye(n, k), 0, True)
     defect, _ = _symmetry_defect(A)
     symmetric = defect <= _SYMMETRY_RTOL * anorm
-    p = _power_of_two_scale(anorm)
+    p = power_of_two_exponent(anorm)
     As = np.ldexp(A, -p)  # exact; max |As| in [0.5, 1)
     frobenius = float(np.linalg.norm(As))
 

@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .._utils import max_abs_signs
+from .._utils import max_abs_signs, power_of_two_exponent
 from .._validation import as_matrix, check_positive
 from ..exceptions import IllConditionedWarning, LinAlgError
 from ._svd_kernels import bidiagonal_svd, bidiagonalize, form_left_basis, form_right_basis
@@ -163,8 +163,7 @@ def _power_of_two_scale(A: np.ndarray) -> float:
     a_max = float(np.max(np.abs(A)))
     if a_max == 0.0 or _SAFE_MIN <= a_max <= _SAFE_MAX:
         return 1.0
-    _, exponent = math.frexp(a_max)  # a_max = f 2^exponent, 1/2 <= f < 1
-    return math.ldexp(1.0, exponent - 1)
+    return math.ldexp(1.0, power_of_two_exponent(a_max) - 1)
 
 
 def _svd_tall(work: np.ndarray, full_matrices: bool, compute_uv: bool):

@@ -185,7 +185,8 @@ class PCA(TransformerMixin, BaseEstimator):
         s, vt = _randomized_svd(Xc, k, self.n_oversamples, n_iter, rng)
         components = vt * max_abs_signs(vt, axis=1)[:, None]
         eigenvalues = s**2 / (n_samples - 1)
-        total_var = np.var(Xc, axis=0, ddof=1).sum()
+        # Xc is already centred: sum_ij Xc_ij^2 / (n - 1), no temporary the size of X
+        total_var = np.einsum("ij,ij->", Xc, Xc) / (n_samples - 1)
         k_max = min(X.shape)
         noise = (total_var - eigenvalues.sum()) / (k_max - k) if k < k_max else 0.0
         self._set_fitted(
@@ -381,7 +382,7 @@ def _covariance_eigh(X, *, scratch=False):
         if scratch:
             from ..linalg import eigh
 
-            eigenvalues, vectors = eigh((cov + cov.T) / 2)
+            eigenvalues, vectors = eigh(cov)
         else:
             eigenvalues, vectors = np.linalg.eigh(cov)
     # descending order; tiny negative eigenvalues are round-off of a PSD matrix

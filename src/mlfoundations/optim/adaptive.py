@@ -40,15 +40,23 @@ class ScaleByAdamState(NamedTuple):
 _NO_MAX = np.empty(0)
 
 
+@njit(inline="always")
+def _adam_moments(gi, mi, vi, one, b1, b2):
+    """m <- m + (1 - b1)(g - m),  v <- b2 v + (1 - b2) g^2."""
+    return mi + (one - b1) * (gi - mi), b2 * vi + (one - b2) * (gi * gi)
+
+
 # error_model="numpy": 0/0 gives NaN as in NumPy and PyTorch (not ZeroDivisionError),
 # and without the zero checks LLVM vectorises the loop (3x faster)
 @njit(cache=True, error_model="numpy")
 def _adam_kernel(g, m, v, v_max, b1, b2, c1, c2, eps):
     """One Adam step on flat arrays, in one pass: the direction and the new moments.
 
-    ``c1 = 1 / (1 - b1^t)`` and ``c2 = 1 / sqrt(1 - b2^t)``; ``v_max`` is empty unless
-    AMSGrad. Fused because the NumPy form needs a dozen passes and temporaries over
-    arrays as large as the model (this is the optimizer's whole cost per step).
+    ``c1 = 1 / (1 - b1^t)`` and ``c2 = 1 / sqrt(1 - b2^t)``; the direction is
+    ``c1 m / (c2 sqrt(v) + eps)``, with ``v`` replaced by its running maximum under
+    AMSGrad (``v_max`` is empty otherwise). Fused because the NumPy form needs a dozen
+    passes and temporaries over arrays as large as the model (this is the optimizer's
+    whole cost per step).
     """
     amsgrad = v_max.size > 0
     direction = np.empty_like(g)
@@ -59,24 +67,16 @@ def _adam_kernel(g, m, v, v_max, b1, b2, c1, c2, eps):
     # parameters get float32 math, which also lets LLVM use twice the SIMD lanes
     real = g.dtype.type
     one, b1, b2, c1, c2, eps = real(1.0), real(b1), real(b2), real(c1), real(c2), real(eps)
+    # two loops rather than one with a branch inside, so that the plain one vectorises
     if amsgrad:
         for i in range(g.size):
-            gi = g[i]
-            mi = m[i] + (one - b1) * (gi - m[i])
-            vi = b2 * v[i] + (one - b2) * (gi * gi)
-            m_new[i] = mi
-            v_new[i] = vi
-            vi = max(v_max[i], vi)
-            v_max_new[i] = vi
-            direction[i] = (c1 * mi) / (np.sqrt(vi) * c2 + eps)
-    else:  # a branch-free loop, so that it vectorises
+            m_new[i], v_new[i] = _adam_moments(g[i], m[i], v[i], one, b1, b2)
+            v_max_new[i] = max(v_max[i], v_new[i])
+            direction[i] = (c1 * m_new[i]) / (np.sqrt(v_max_new[i]) * c2 + eps)
+    else:
         for i in range(g.size):
-            gi = g[i]
-            mi = m[i] + (one - b1) * (gi - m[i])
-            vi = b2 * v[i] + (one - b2) * (gi * gi)
-            m_new[i] = mi
-            v_new[i] = vi
-            direction[i] = (c1 * mi) / (np.sqrt(vi) * c2 + eps)
+            m_new[i], v_new[i] = _adam_moments(g[i], m[i], v[i], one, b1, b2)
+            direction[i] = (c1 * m_new[i]) / (np.sqrt(v_new[i]) * c2 + eps)
     return direction, m_new, v_new, v_max_new
 
 

@@ -7,6 +7,7 @@ and counts. Later pillars add a module here and one line to ``SECTIONS``.
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -106,23 +107,20 @@ class TourReport:
         }
 
 
-def _linear_algebra():
-    from .linear_algebra import checks
+def _lazy(module: str) -> Callable[[], list[Check]]:
+    """The ``checks`` function of a section module, imported only when the section runs."""
 
-    return checks()
+    def build() -> list[Check]:
+        return importlib.import_module(f"{__name__}.{module}").checks()
 
-
-def _calculus():
-    from .calculus import checks
-
-    return checks()
+    return build
 
 
 # name -> (title, function returning the checks); imported lazily so one broken
 # section cannot stop the others from running.
 SECTIONS: dict[str, tuple[str, Callable[[], list[Check]]]] = {
-    "linear-algebra": ("Linear Algebra", _linear_algebra),
-    "calculus": ("Calculus", _calculus),
+    "linear-algebra": ("Linear Algebra", _lazy("linear_algebra")),
+    "calculus": ("Calculus", _lazy("calculus")),
 }
 
 
