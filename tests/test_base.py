@@ -113,3 +113,14 @@ def test_sklearn_clone_and_tags():
     assert get_tags(Majority()).estimator_type == "classifier"
     assert get_tags(Double()).transformer_tags is not None
     assert base.is_regressor(Mean()) and base.is_classifier(Majority())
+
+
+def test_not_fitted_error_is_sklearns_when_sklearn_is_loaded():
+    import sklearn.exceptions
+
+    from mlfoundations.exceptions import not_fitted_error
+
+    err = not_fitted_error("not fitted")
+    assert isinstance(err, NotFittedError) and isinstance(err, sklearn.exceptions.NotFittedError)
+    assert isinstance(err, ValueError) and isinstance(err, AttributeError)
+    assert type(not_fitted_error("again")) is type(err)  # one class, made once

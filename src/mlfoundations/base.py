@@ -15,7 +15,7 @@ import warnings
 import numpy as np
 
 from ._validation import as_matrix, as_vector
-from .exceptions import NotFittedError
+from .exceptions import not_fitted_error
 
 __all__ = ["BaseEstimator", "RegressorMixin", "ClassifierMixin", "TransformerMixin", "check_is_fitted"]
 
@@ -132,7 +132,8 @@ class BaseEstimator:
         from sklearn.utils import Tags, TargetTags
 
         tags = Tags(estimator_type=None, target_tags=TargetTags(required=False))
-        for klass in type(self).__mro__:
+        # most general class first, so that an estimator's own hook has the last word
+        for klass in reversed(type(self).__mro__):
             hook = klass.__dict__.get("_update_tags")
             if hook is not None:
                 hook(self, tags)
@@ -169,7 +170,7 @@ def _feature_names(X):
 def check_is_fitted(estimator) -> None:
     """Raise ``NotFittedError`` if ``estimator`` has not been fitted yet."""
     if not estimator.__sklearn_is_fitted__():
-        raise NotFittedError(
+        raise not_fitted_error(
             f"This {type(estimator).__name__} instance is not fitted yet; call 'fit' with "
             "appropriate arguments before using this estimator"
         )

@@ -1,5 +1,7 @@
 """The library's exceptions and warnings (one domain exception per kind of failure)."""
 
+import sys
+
 import numpy as np
 
 __all__ = ["NotFittedError", "ConvergenceWarning", "LinAlgError", "IllConditionedWarning"]
@@ -11,6 +13,27 @@ class NotFittedError(ValueError, AttributeError):
     Subclasses both ``ValueError`` and ``AttributeError`` as scikit-learn's does, so code
     written against either convention catches it.
     """
+
+
+_SKLEARN_COMPATIBLE: dict = {}
+
+
+def not_fitted_error(message: str) -> NotFittedError:
+    """A ``NotFittedError`` that is also scikit-learn's when scikit-learn is in use.
+
+    scikit-learn's ``check_estimator`` expects its own exception class. Importing
+    scikit-learn just for that would cost seconds, so the combined class is made only
+    when the caller has already imported ``sklearn.exceptions``; it is still caught by
+    ``except mlfoundations.exceptions.NotFittedError``.
+    """
+    theirs = sys.modules.get("sklearn.exceptions")
+    if theirs is None:
+        return NotFittedError(message)
+    if "cls" not in _SKLEARN_COMPATIBLE:
+        _SKLEARN_COMPATIBLE["cls"] = type(
+            "NotFittedError", (NotFittedError, theirs.NotFittedError), {"__module__": __name__}
+        )
+    return _SKLEARN_COMPATIBLE["cls"](message)
 
 
 class ConvergenceWarning(UserWarning):
