@@ -25,7 +25,7 @@ if __package__ in (None, ""):  # run as a script: python benchmarks/run.py
 
 from benchmarks._timing import interleaved_median_times  # noqa: E402
 
-MODULES = ("pca", "linalg_scratch", "mlp")
+MODULES = ("pca", "linalg_scratch", "mlp", "probability", "stats", "stats_intervals")
 
 
 def _machine() -> str:
@@ -42,11 +42,16 @@ def _machine() -> str:
 def run_workload(w, repeat: int) -> list[tuple]:
     """Time ours and every peer in alternation; rows (workload, ours_s, peer, peer_s, ratio, check)."""
     repeat = max(repeat, w.repeat)
-    medians = interleaved_median_times({"ours": w.ours, **w.peers}, repeat=repeat)
+    if w.max_repeat is not None:
+        repeat = min(repeat, w.max_repeat)
+    outputs: dict = {}
+    medians = interleaved_median_times(
+        {"ours": w.ours, **w.peers}, repeat=repeat, warmup=w.warmup, results=outputs
+    )
     ours_s = medians["ours"]
     rows = [[w.name, ours_s, peer, medians[peer], ours_s / medians[peer], ""] for peer in w.peers]
     if w.check is not None:
-        verdict = w.check(w.ours(), {peer: fn() for peer, fn in w.peers.items()})
+        verdict = w.check(outputs["ours"], {peer: outputs[peer] for peer in w.peers})
         for row in rows:
             row[5] = verdict.get(row[2], "") if isinstance(verdict, dict) else verdict
     return [tuple(r) for r in rows]

@@ -81,3 +81,35 @@ def test_calculus_section_passes(capsys):
     assert any(n.startswith("gradient_descent(x^2, x0=10)") for n in names)
     assert any(n.startswith("newton: Rosenbrock") for n in names)
     assert any(n.startswith("digits MLP") for n in names)
+
+
+def test_probability_section_passes(capsys):
+    code = main(["tour", "--section", "probability", "--json"])
+    doc = json.loads(capsys.readouterr().out)
+    section = doc["sections"][0]
+    failed = [c for c in section["checks"] if not c["passed"]]
+    assert section["error"] is None and failed == [] and code == 0
+    names = [c["name"] for c in section["checks"]]
+    assert any(n.startswith("spam: bayesian_update") for n in names)
+    assert any(n.startswith("mle_normal(") for n in names)
+    assert any(n.startswith("MultinomialNB spam") for n in names)
+
+
+def test_make_spam_corpus_is_reproducible():
+    from mlfoundations.cli.tour.probability import VOCABULARY, make_spam_corpus
+
+    X, y = make_spam_corpus(n_documents=50, seed=3)
+    X2, y2 = make_spam_corpus(n_documents=50, seed=3)
+    assert X.shape == (50, len(VOCABULARY)) and np.array_equal(X, X2) and np.array_equal(y, y2)
+    assert np.all(X.sum(axis=1) == 12) and set(np.unique(y)) <= {0, 1}
+
+
+def test_statistics_section_passes(capsys):
+    code = main(["tour", "--section", "statistics", "--json"])
+    doc = json.loads(capsys.readouterr().out)
+    section = doc["sections"][0]
+    failed = [c for c in section["checks"] if not c["passed"]]
+    assert section["error"] is None and failed == [] and code == 0
+    names = [c["name"] for c in section["checks"]]
+    assert "the guide's t-test: t-statistic" in names
+    assert "the guide's 95% CI for mean(group_a)" in names

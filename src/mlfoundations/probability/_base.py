@@ -66,7 +66,7 @@ def _check_parameter(value, name: str, constraint: str):
     ok = test(arr)
     if not np.all(ok):
         bad = arr[~ok] if arr.ndim else arr
-        raise ValueError(f"{name} must be {phrase}, got {np.ravel(bad)[0]!r}")
+        raise ValueError(f"{name} must be {phrase}, got {float(np.ravel(bad)[0])!r}")
     return float(arr) if arr.ndim == 0 else arr
 
 
@@ -162,12 +162,12 @@ class Distribution:
     def _probabilities(self, q, name: str = "q"):
         """Like ``_points`` but every value must lie in [0, 1]."""
         q, scalar = self._points(q, name)
-        if scalar:
+        if scalar or isinstance(q, float):  # a Python float q for a batch is not an array
             if not 0.0 <= q <= 1.0:
                 raise ValueError(f"{name} must lie in [0, 1], got {q!r}")
         elif q.size and not ((q >= 0) & (q <= 1)).all():
             bad = q[(q < 0) | (q > 1)]
-            raise ValueError(f"{name} must lie in [0, 1], got {bad[0]!r}")
+            raise ValueError(f"{name} must lie in [0, 1], got {float(bad[0])!r}")
         return q, scalar
 
     def _evaluate(self, hook, x, below, above):
@@ -242,13 +242,17 @@ class Distribution:
         # log F = log1p(-S) where F is close to 1: log(F) would round to 0 there
         cdf = self._cdf(x)
         if np.ndim(cdf) == 0:
-            return np.log(cdf) if cdf <= 0.5 else np.log1p(-self._sf(x))
+            if cdf <= 0.5:
+                return math.log(cdf) if cdf > 0 else -math.inf  # no warning for an underflow
+            return np.log1p(-self._sf(x))
         return np.where(cdf <= 0.5, np.log(cdf), np.log1p(-self._sf(x)))
 
     def _logsf(self, x):
         sf = self._sf(x)
         if np.ndim(sf) == 0:
-            return np.log(sf) if sf <= 0.5 else np.log1p(-self._cdf(x))
+            if sf <= 0.5:
+                return math.log(sf) if sf > 0 else -math.inf
+            return np.log1p(-self._cdf(x))
         return np.where(sf <= 0.5, np.log(sf), np.log1p(-self._cdf(x)))
 
     def _isf(self, q):
@@ -519,7 +523,8 @@ class DiscreteDistribution(Distribution):
             return self._sf(k) <= q if upper else self._cdf(k) >= q
 
         with np.errstate(all="ignore"):
-            z = special.ndtri(1.0 - q) if upper else special.ndtri(q)
+            # S^{-1}(q) ~ mean - sd Phi^{-1}(q): 1 - q would round to 1 (z = inf) below 1e-16
+            z = -special.ndtri(q) if upper else special.ndtri(q)
             guess = np.broadcast_to(self._mean() + np.sqrt(self._var()) * z, shape)
             guess = np.nan_to_num(guess, nan=0.0, posinf=0.0, neginf=0.0)
             guess = np.clip(np.floor(guess), lo_s, np.minimum(hi_s, 2.0**52))

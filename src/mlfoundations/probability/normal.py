@@ -83,7 +83,14 @@ class Normal(ContinuousDistribution):
         return self.mu - self.sigma * special.ndtri(q)
 
     def _sample(self, rng, shape):
-        return rng.normal(self.mu, self.sigma, size=shape)
+        if not self._scalar:
+            return rng.normal(self.mu, self.sigma, size=shape)
+        z = rng.standard_normal(shape)  # X = mu + sigma Z, scaled in place
+        if self.sigma != 1.0:
+            z *= self.sigma
+        if self.mu != 0.0:
+            z += self.mu
+        return z
 
     def _mean(self):
         return self.mu

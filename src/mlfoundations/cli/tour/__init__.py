@@ -121,6 +121,8 @@ def _lazy(module: str) -> Callable[[], list[Check]]:
 SECTIONS: dict[str, tuple[str, Callable[[], list[Check]]]] = {
     "linear-algebra": ("Linear Algebra", _lazy("linear_algebra")),
     "calculus": ("Calculus", _lazy("calculus")),
+    "probability": ("Probability", _lazy("probability")),
+    "statistics": ("Statistics — tests and intervals", _lazy("statistics")),
 }
 
 
