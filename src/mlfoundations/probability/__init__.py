@@ -6,7 +6,8 @@ median, entropy, support, log_likelihood, kl_divergence and the class method ``f
 (maximum likelihood, with standard errors, AIC and BIC in ``fit_result``).
 """
 
-from ._base import ContinuousDistribution, DiscreteDistribution, Distribution
+from ._base import ContinuousDistribution, Distribution
+from ._discrete import DiscreteDistribution
 from ._fitting import FitResult
 from .bayes import bayes_rule, bayes_rule_log, bayesian_update, evidence
 from .bernoulli import Bernoulli, Binomial

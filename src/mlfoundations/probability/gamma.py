@@ -117,17 +117,22 @@ class Gamma(ContinuousDistribution):
     def _logpdf(self, x):
         return self._density(x, False)
 
+    def _standardized(self, x):
+        # y = rate x, without a pass over x for the default rate 1
+        rate = self.rate
+        return x if type(rate) is float and rate == 1.0 else rate * x
+
     def _cdf(self, x):
-        return special.gammainc(self.shape, self.rate * x)
+        return special.gammainc(self.shape, self._standardized(x))
 
     def _sf(self, x):
-        return special.gammaincc(self.shape, self.rate * x)
+        return special.gammaincc(self.shape, self._standardized(x))
 
     def _logcdf(self, x):
-        return log_lower(self.shape, self.rate * x, self._log_gamma_shape)
+        return log_lower(self.shape, self._standardized(x), self._log_gamma_shape)
 
     def _logsf(self, x):
-        return log_upper(self.shape, self.rate * x, self._log_gamma_shape)
+        return log_upper(self.shape, self._standardized(x), self._log_gamma_shape)
 
     def _ppf(self, q):
         return quantile(self.shape, q, True, self._log_gamma_shape) / self.rate

@@ -7,7 +7,7 @@ import math
 import numpy as np
 from scipy import special
 
-from ._base import DiscreteDistribution
+from ._discrete import DiscreteDistribution
 from ._discrete_kernels import (
     SMALL,
     TabulatedQuantiles,

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import inspect
 
-from ._base import ContinuousDistribution, DiscreteDistribution, Distribution
+from ._base import ContinuousDistribution, Distribution
+from ._discrete import DiscreteDistribution
 
 __all__ = ["fit_best"]
 
