@@ -29,7 +29,7 @@ def _agreement(ours, peers) -> str:
 def workloads():
     from scipy import stats
 
-    from mlfoundations.stats.tests import ttest_ind
+    from mlfoundations.stats import ttest_ind
 
     rng = np.random.default_rng(0)
     a = rng.normal(0.0, 1.0, N_LARGE)

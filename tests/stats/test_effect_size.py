@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from mlfoundations.stats.effect_size import cohens_d, hedges_correction, hedges_g
-from mlfoundations.stats.tests import ttest_ind, ttest_rel
+from mlfoundations.stats import ttest_ind, ttest_rel
 
 GROUP_A = [85, 87, 82, 86, 88, 85, 87]
 GROUP_B = [78, 82, 79, 81, 80, 83, 78]

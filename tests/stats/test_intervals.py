@@ -33,7 +33,7 @@ from mlfoundations.stats.intervals import (
     mean_difference_ci,
     proportion_ci,
 )
-from mlfoundations.stats.tests import ttest_ind
+from mlfoundations.stats import ttest_ind
 
 proportion = pytest.importorskip("statsmodels.stats.proportion")
 

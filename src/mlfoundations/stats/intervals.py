@@ -192,7 +192,7 @@ def mean_difference_ci(a, b, *, equal_var=True, confidence=0.95) -> IntervalEsti
 
     Notes
     -----
-    The interval of :func:`~mlfoundations.stats.tests.ttest_ind`, and
+    The interval of :func:`~mlfoundations.stats.ttest_ind`, and
     ``scipy.stats.ttest_ind(a, b, equal_var=...).confidence_interval(c)``.
 
     References

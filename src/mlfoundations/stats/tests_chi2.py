@@ -71,7 +71,7 @@ def chi2_goodness_of_fit(observed, expected=None, *, ddof=0) -> TestResult:
 
     Examples
     --------
-    >>> from mlfoundations.stats.tests import chi2_goodness_of_fit
+    >>> from mlfoundations.stats import chi2_goodness_of_fit
     >>> chi2, p = chi2_goodness_of_fit([16, 18, 16, 14, 12, 12])   # a fair die?
     >>> round(chi2, 6), round(p, 6)
     (2.0, 0.849145)
@@ -193,7 +193,7 @@ def chi2_contingency(observed, *, correction=True) -> Chi2ContingencyResult:
 
     Examples
     --------
-    >>> from mlfoundations.stats.tests import chi2_contingency
+    >>> from mlfoundations.stats import chi2_contingency
     >>> res = chi2_contingency([[10, 20], [30, 40]], correction=False)
     >>> round(res.statistic, 6), res.df, res.expected.tolist()
     (0.793651, 1.0, [[12.0, 18.0], [28.0, 42.0]])

@@ -215,7 +215,7 @@ def ttest_ind(a, b, *, equal_var=True, alternative="two-sided") -> TestResult:
 
     Examples
     --------
-    >>> from mlfoundations.stats.tests import ttest_ind
+    >>> from mlfoundations.stats import ttest_ind
     >>> t, p = ttest_ind([2, 3, 5], [1.5])
     >>> round(t, 10), round(p, 10)   # R: t.test(c(2,3,5), c(1.5), var.equal=TRUE)
     (1.0394023008, 0.4077799077)
@@ -279,7 +279,7 @@ def ttest_1samp(a, popmean=0.0, *, alternative="two-sided") -> TestResult:
 
     Examples
     --------
-    >>> from mlfoundations.stats.tests import ttest_1samp
+    >>> from mlfoundations.stats import ttest_1samp
     >>> res = ttest_1samp([5.1, 4.9, 5.6, 5.8, 6.0], popmean=5.0)
     >>> round(res.statistic, 6), res.df
     (2.304074, 4.0)
@@ -336,7 +336,7 @@ def ttest_rel(a, b, *, alternative="two-sided") -> TestResult:
 
     Examples
     --------
-    >>> from mlfoundations.stats.tests import ttest_rel
+    >>> from mlfoundations.stats import ttest_rel
     >>> t, p = ttest_rel([10.0, 12.0, 9.5, 11.0], [9.0, 11.5, 9.0, 10.0])
     >>> round(t, 6)
     5.196152

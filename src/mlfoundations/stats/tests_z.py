@@ -98,7 +98,7 @@ def ztest(
 
     Examples
     --------
-    >>> from mlfoundations.stats.tests import ztest
+    >>> from mlfoundations.stats import ztest
     >>> z, p = ztest([5.1, 4.9, 5.6, 5.8, 6.0], value=5.0, sigma=0.5)
     >>> round(z, 6), round(p, 6)
     (2.146625, 0.031823)
