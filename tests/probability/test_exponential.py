@@ -28,7 +28,9 @@ def test_point_methods_match_scipy(rate, method):
     ref = getattr(_reference(rate), method)(x)
     np.testing.assert_allclose(ours, ref, rtol=RTOL, atol=0)
     scalar = [getattr(Exponential(rate), method)(float(v)) for v in x[::9]]
-    np.testing.assert_allclose(scalar, ours[::9], rtol=1e-15, atol=0)
+    # the scalar path uses libm, arrays NumPy's vectorised log/exp: an ulp apart, which
+    # the exponential of a density of magnitude e^-100 turns into ~1e-14 relative
+    np.testing.assert_allclose(scalar, ours[::9], rtol=1e-13, atol=0)
 
 
 def test_tails_are_exact():

@@ -47,7 +47,9 @@ def test_point_methods_match_scipy(shape, rate, method):
     keep = np.isfinite(ref) | ~np.isfinite(ours)
     np.testing.assert_allclose(ours[keep], ref[keep], rtol=RTOL, atol=0)
     scalar = [getattr(Gamma(shape, rate), method)(float(v)) for v in x[::7]]
-    np.testing.assert_allclose(scalar, ours[::7], rtol=1e-15, atol=0)
+    # the scalar path uses libm, arrays NumPy's vectorised log/exp: an ulp apart, which
+    # the exponential of a density of magnitude e^-100 turns into ~1e-14 relative
+    np.testing.assert_allclose(scalar, ours[::7], rtol=1e-13, atol=0)
 
 
 def _mp_log_density(a, rate, x):
@@ -178,8 +180,7 @@ def test_batched_parameters_broadcast():
     ref = stats.gamma(shape, scale=1.0 / rate)
     for method in ("pdf", "logpdf", "cdf", "sf", "logcdf", "logsf"):
         np.testing.assert_allclose(getattr(d, method)(x), getattr(ref, method)(x), rtol=RTOL)
-    # (a Python float q with batched parameters trips the base class: see the report)
-    np.testing.assert_allclose(d.ppf(np.array(0.3)), ref.ppf(0.3), rtol=RTOL)
+    np.testing.assert_allclose(d.ppf(0.3), ref.ppf(0.3), rtol=RTOL)
     np.testing.assert_allclose(d.mean(), ref.mean(), rtol=RTOL)
     np.testing.assert_allclose(d.var(), ref.var(), rtol=RTOL)
     np.testing.assert_allclose(d.entropy(), ref.entropy(), rtol=RTOL)

@@ -40,7 +40,9 @@ def test_point_methods_match_scipy(shape, scale, method):
     keep = np.isfinite(ref) | ~np.isfinite(ours)
     np.testing.assert_allclose(ours[keep], ref[keep], rtol=RTOL, atol=0)
     scalar = [getattr(InverseGamma(shape, scale), method)(float(v)) for v in x[::6]]
-    np.testing.assert_allclose(scalar, ours[::6], rtol=1e-15, atol=0)
+    # the scalar path uses libm, arrays NumPy's vectorised log/exp: an ulp apart, which
+    # the exponential of a density of magnitude e^-100 turns into ~1e-14 relative
+    np.testing.assert_allclose(scalar, ours[::6], rtol=1e-13, atol=0)
 
 
 def test_density_and_tails_against_mpmath():
@@ -124,7 +126,7 @@ def test_scalar_in_scalar_out_and_batches():
     x = np.array([0.1, 0.7, 2.0])
     for method in ("pdf", "logpdf", "cdf", "sf", "logcdf", "logsf"):
         np.testing.assert_allclose(getattr(batch, method)(x), getattr(ref, method)(x), rtol=RTOL)
-    np.testing.assert_allclose(batch.ppf(np.array(0.3)), ref.ppf(0.3), rtol=RTOL)
+    np.testing.assert_allclose(batch.ppf(0.3), ref.ppf(0.3), rtol=RTOL)
     np.testing.assert_allclose(batch.entropy(), ref.entropy(), rtol=RTOL)
     assert batch.rvs(rng=0).shape == (2, 3) and batch.rvs((5, 2, 3), rng=0).shape == (5, 2, 3)
 

@@ -36,7 +36,9 @@ def test_point_methods_match_scipy(mu, sigma, method):
     if method in ("cdf", "sf", "logcdf", "logsf"):  # X <= x iff log X <= log x
         np.testing.assert_array_equal(ours, normal)
     scalar = [getattr(LogNormal(mu, sigma), method)(float(v)) for v in x[::7]]
-    np.testing.assert_allclose(scalar, ours[::7], rtol=1e-15, atol=0)
+    # the scalar path uses libm, arrays NumPy's vectorised log/exp: an ulp apart, which
+    # the exponential of a density of magnitude e^-100 turns into ~1e-14 relative
+    np.testing.assert_allclose(scalar, ours[::7], rtol=1e-13, atol=0)
 
 
 @pytest.mark.parametrize("method", ["pdf", "logpdf", "cdf", "logcdf", "sf", "logsf"])

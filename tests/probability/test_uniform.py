@@ -51,7 +51,9 @@ def test_point_methods_match_scipy_and_exact_values(low, high, method):
         far = np.abs(x - high) > 0.25 * w
         np.testing.assert_allclose(ours[far], ref[far], rtol=RTOL, atol=0)
     scalar = [getattr(Uniform(low, high), method)(float(v)) for v in x[::5]]
-    np.testing.assert_allclose(scalar, ours[::5], rtol=1e-15, atol=0)
+    # the scalar path uses libm, arrays NumPy's vectorised log/exp: an ulp apart, which
+    # the exponential of a density of magnitude e^-100 turns into ~1e-14 relative
+    np.testing.assert_allclose(scalar, ours[::5], rtol=1e-13, atol=0)
 
 
 def test_upper_tail_is_computed_from_the_upper_end():

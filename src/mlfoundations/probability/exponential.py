@@ -59,7 +59,12 @@ class Exponential(ContinuousDistribution):
 
     # -- density and distribution functions ---------------------------------------------
     def _pdf(self, x):
-        return self.rate * np.exp(-self.rate * x)
+        if type(x) is float or type(self.rate) is not float:
+            return self.rate * np.exp(-self.rate * x)
+        out = x * -self.rate  # in place from here on: one temporary
+        np.exp(out, out=out)
+        out *= self.rate
+        return out
 
     def _logpdf(self, x):
         return np.log(self.rate) - self.rate * x

@@ -9,10 +9,11 @@ import numpy as np
 from scipy import special
 
 from ._base import ContinuousDistribution
-from ._beta_functions import entropy_part
+from ._beta_functions import SADDLE_FROM, entropy_part
 from ._gamma_functions import (
     fit_shape_rate,
     log_density,
+    log_density_fused,
     log_lower,
     log_upper,
     quantile,
@@ -96,6 +97,15 @@ class InverseGamma(ContinuousDistribution):
     # -- density and distribution functions ---------------------------------------------
     def _logpdf(self, x):
         y = self._y(x)
+        a, scale = self.shape, self.scale
+        if type(a) is float and type(scale) is float and a + 2.0 < SADDLE_FROM:
+            # (a+1) log y - y - log Gamma(a) - log beta: the gamma form with shape a + 2
+            log_norm = -float(self._log_gamma_shape) - math.log(scale)
+            if np.ndim(y):
+                return log_density_fused(a + 2.0, 1.0, y, log_norm)
+            if y == math.inf or y == 0.0:
+                return -math.inf
+            return (a + 1.0) * math.log(y) - y + log_norm
         if np.ndim(y) == 0 and np.ndim(self.shape) == 0:
             if y == math.inf or y == 0.0:
                 return -math.inf
@@ -106,7 +116,8 @@ class InverseGamma(ContinuousDistribution):
         return np.where((y == np.inf) | (y == 0.0), -np.inf, out)
 
     def _pdf(self, x):
-        return np.exp(self._logpdf(x))
+        out = self._logpdf(x)
+        return np.exp(out, out=out) if np.ndim(out) else np.exp(out)
 
     def _cdf(self, x):
         return special.gammaincc(self.shape, self._y(x))
