@@ -149,12 +149,13 @@ def newton_maximize(
         g, h = score_and_hessian(theta)
         g = np.atleast_1d(g)
         h = np.atleast_2d(h)
-        try:
+        if g.size == 1:  # one parameter: no factorisation needed
+            g0, h0 = float(g[0]), float(h[0, 0])
+            step = np.array([-g0 / h0 if h0 < 0 else g0 / max(abs(h0), 1.0)])
+        elif np.all(np.linalg.eigvalsh((h + h.T) / 2) < 0):
             step = -np.linalg.solve(h, g)
-        except np.linalg.LinAlgError:
-            step = g  # a gradient step when the Hessian is singular
-        if not np.all(np.linalg.eigvalsh((h + h.T) / 2) < 0):
-            step = g / max(np.max(np.abs(np.diag(h))), 1.0)  # not concave here: go uphill
+        else:  # not concave here: a scaled gradient step still goes uphill
+            step = g / max(np.max(np.abs(np.diag(h))), 1.0)
         t = 1.0
         while t > 1e-12:
             candidate = theta + t * step

@@ -8,6 +8,7 @@ import numpy as np
 from scipy import special
 
 from ._base import ContinuousDistribution
+from .normal import normal_information
 
 __all__ = ["LogNormal"]
 
@@ -154,13 +155,5 @@ class LogNormal(ContinuousDistribution):
         return {"mu": mu, "sigma": sigma}, 0, True
 
     def _information(self, data, free):
-        # the normal information of log x (the Jacobian 1/x does not involve mu, sigma):
-        # -d2l/dmu2 = n/s^2, -d2l/ds2 = -n/s^2 + 3 sum d^2/s^4, cross 2 sum d/s^3
-        n, s = data.size, self.sigma
-        d = np.log(data) - self.mu
-        entries = {
-            ("mu", "mu"): n / s**2,
-            ("sigma", "sigma"): -n / s**2 + 3.0 * np.sum(d * d) / s**4,
-            ("mu", "sigma"): 2.0 * np.sum(d) / s**3,
-        }
-        return np.array([[entries.get((a, b), entries.get((b, a))) for b in free] for a in free])
+        # the normal information of log x: the Jacobian 1/x does not involve mu, sigma
+        return normal_information(np.log(data) - self.mu, self.sigma, free)

@@ -9,7 +9,7 @@ from scipy import special
 
 from ._base import ContinuousDistribution
 
-__all__ = ["Normal"]
+__all__ = ["Normal", "normal_information"]
 
 _LOG_SQRT_2PI = 0.5 * math.log(2.0 * math.pi)
 
@@ -125,14 +125,19 @@ class Normal(ContinuousDistribution):
         return {"mu": mu, "sigma": sigma}, 0, True
 
     def _information(self, data, free):
-        # -d2l/dmu2 = n/s^2, -d2l/ds2 = -n/s^2 + 3 sum (x-mu)^2 / s^4, cross term 2 sum(x-mu)/s^3
-        n, s = data.size, self.sigma
-        d = data - self.mu
-        entries = {
-            ("mu", "mu"): n / s**2,
-            ("sigma", "sigma"): -n / s**2 + 3.0 * np.sum(d * d) / s**4,
-            ("mu", "sigma"): 2.0 * np.sum(d) / s**3,
-        }
-        return np.array(
-            [[entries.get((a, b), entries.get((b, a))) for b in free] for a in free]
-        )
+        return normal_information(data - self.mu, self.sigma, free)
+
+
+def normal_information(deviations: np.ndarray, sigma: float, free) -> np.ndarray:
+    """Observed information of (mu, sigma) for normal deviations d_i = x_i - mu.
+
+    -d2l/dmu2 = n/s^2, -d2l/ds2 = -n/s^2 + 3 sum d^2 / s^4, -d2l/dmu ds = 2 sum d / s^3;
+    the entries for the parameters named in ``free``, in that order.
+    """
+    n, s, d = deviations.size, sigma, deviations
+    entries = {
+        ("mu", "mu"): n / s**2,
+        ("sigma", "sigma"): -n / s**2 + 3.0 * np.sum(d * d) / s**4,
+        ("mu", "sigma"): 2.0 * np.sum(d) / s**3,
+    }
+    return np.array([[entries.get((a, b), entries.get((b, a))) for b in free] for a in free])
