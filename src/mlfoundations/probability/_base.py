@@ -180,13 +180,17 @@ class Distribution:
                 return above
             return float(hook(x))
         with np.errstate(all="ignore"):
-            inside = x
             bounded = not (np.all(np.isneginf(lo)) and np.all(np.isposinf(hi)))
+            if bounded and np.ndim(x) and x.size and np.ndim(lo) == 0 == np.ndim(hi):
+                # two reductions are cheaper than a clip and two selects when (as usual)
+                # every point lies inside the support
+                bounded = not (lo <= x.min() and x.max() <= hi)
             if bounded:
-                inside = np.clip(x, lo, hi)  # keeps the formula away from invalid arguments
-            out = hook(inside)
-            if bounded:
+                # clipping keeps the formula away from invalid arguments
+                out = hook(np.clip(x, lo, hi))
                 out = np.where(x < lo, below, np.where(x > hi, above, out))
+            else:
+                out = hook(x)
             out = np.broadcast_to(out, np.broadcast_shapes(np.shape(x), self._batch_shape))
         return _as_scalar_or_array(out)
 
