@@ -11,7 +11,7 @@ import pytest
 from scipy import stats
 from scipy.stats.contingency import association
 
-from mlfoundations.stats.tests import chi2_contingency, chi2_goodness_of_fit
+from mlfoundations.stats import chi2_contingency, chi2_goodness_of_fit
 
 RTOL = 1e-12
 

@@ -19,7 +19,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 from scipy import special, stats
 
-from mlfoundations.stats.tests import ttest_1samp, ttest_ind, ttest_rel, ztest
+from mlfoundations.stats import ttest_1samp, ttest_ind, ttest_rel, ztest
 
 RTOL = 1e-12
 GROUP_A = [85, 87, 82, 86, 88, 85, 87]
