@@ -12,19 +12,25 @@ from ._base import ContinuousDistribution
 from ._beta_functions import (
     SADDLE_FROM,
     TINY,
-    beta_inverse,
+    deep_quantile,
+    deep_ratio,
     beta_logpdf_saddle,
+    betainc_complement,
+    digamma_step,
     entropy_part,
+    log1pmx,
     log_beta,
     log_incomplete_beta,
     log_scale,
+    negative_definite,
+    newton_unless_divergent,
     put_where,
 )
-from ._fitting import newton_maximize
 
 __all__ = ["FDistribution"]
 
-_DF_CAP = 1e10  # Newton's domain; an estimate this large means a chi-square limit
+_DF_CAP = 1e10  # Newton's domain for the degrees of freedom
+_DF_LIMIT = 1e8  # an estimate beyond this is the chi-square limit, not an estimate
 
 
 # The F variable x maps to the beta variable u = r/(1 + r), v = 1 - u = 1/(1 + r),
@@ -52,7 +58,7 @@ def _logpdf(a, b, ratio, x, log_b):
         saddle = beta_logpdf_saddle(a, b, u, v) + np.log(ratio) + 2.0 * log_v
         out = np.where(large, saddle, out)
     if np.any(x == 0.0):  # 0 * log(0) where a = 1, and the sign of the pole where a < 1
-        edge = np.where(a < 1.0, np.inf, np.where(a == 1.0, np.log(ratio) - log_b, -np.inf))
+        edge = np.where(a < 1.0, np.inf, np.where(a == 1.0, 0.0, -np.inf))  # f(0) = 1 at dfn = 2
         out = np.where(x == 0.0, edge, out)
     return out
 
@@ -78,7 +84,7 @@ def _cdf(a, b, r):
         b,
         r,
         lambda a, b, r: special.betainc(a, b, r / (1.0 + r)),
-        lambda a, b, r: special.betaincc(b, a, 1.0 / (1.0 + r)),
+        lambda a, b, r: betainc_complement(b, a, 1.0 / (1.0 + r)),
     )
 
 
@@ -87,7 +93,7 @@ def _sf(a, b, r):
         a,
         b,
         r,
-        lambda a, b, r: special.betaincc(a, b, r / (1.0 + r)),
+        lambda a, b, r: betainc_complement(a, b, r / (1.0 + r)),
         lambda a, b, r: special.betainc(b, a, 1.0 / (1.0 + r)),
     )
 
@@ -176,7 +182,9 @@ class FDistribution(ContinuousDistribution):
     def _logpdf(self, x):
         a, b, ratio, log_b = self._shapes
         if np.ndim(x) == 0 and x == 0.0 and np.ndim(a) == 0:
-            return math.inf if a < 1.0 else (math.log(ratio) - log_b if a == 1.0 else -math.inf)
+            # f(0) = ratio^a / B(a, b) is +inf for a < 1, 0 for a > 1, and at a = 1
+            # (dfn = 2) ratio b = 1 exactly
+            return math.inf if a < 1.0 else (0.0 if a == 1.0 else -math.inf)
         return _logpdf(a, b, ratio, x, log_b)
 
     def _pdf(self, x):
@@ -223,28 +231,42 @@ class FDistribution(ContinuousDistribution):
 
     def _ppf(self, q):
         # q <= I_{1/2}(a, b): u = I^{-1}(a, b; q) <= 1/2, x = (b/a) u / (1 - u); else
-        # v = 1 - u from betainccinv(b, a, q) (I_v(b, a) = 1 - q), x = (b/a)(1 - v) / v
+        # v = 1 - u from betainccinv(b, a, q) (I_v(b, a) = 1 - q), x = (b/a)(1 - v) / v.
+        # Small q: x = (b/a) rho with rho = u/v from deep_ratio (I_u(a, b) = q).
         a, b, _, _ = self._shapes
-        return _piecewise(
+        x = _piecewise(
             q <= self._median_split[0],
-            lambda a, b, q: _x_from_u(beta_inverse(a, b, q), a, b),
-            lambda a, b, q: _x_from_v(beta_inverse(b, a, q, upper=True), a, b),
+            lambda a, b, q: _x_from_u(special.betaincinv(a, b, q), a, b),
+            lambda a, b, q: _x_from_v(special.betainccinv(b, a, q), a, b),
             a,
             b,
             q,
         )
+        return self._polish(x, q, lambda a, b, q, x: (b / a) * deep_ratio(a, b, q, (a / b) * x))
 
     def _isf(self, q):
-        # S(x) = I_v(b, a): q <= I_{1/2}(b, a) = 1 - I_{1/2}(a, b) gives v <= 1/2
+        # S(x) = I_v(b, a): q <= I_{1/2}(b, a) = 1 - I_{1/2}(a, b) gives v <= 1/2;
+        # small q: x = (b/a) / rho with rho = v/u from deep_ratio (I_v(b, a) = q)
         a, b, _, _ = self._shapes
-        return _piecewise(
+        x = _piecewise(
             q <= self._median_split[1],
-            lambda a, b, q: _x_from_v(beta_inverse(b, a, q), a, b),
-            lambda a, b, q: _x_from_u(beta_inverse(a, b, q, upper=True), a, b),
+            lambda a, b, q: _x_from_v(special.betaincinv(b, a, q), a, b),
+            lambda a, b, q: _x_from_u(special.betainccinv(a, b, q), a, b),
             a,
             b,
             q,
         )
+        return self._polish(x, q, lambda a, b, q, x: (b / a) / deep_ratio(b, a, q, b / (a * x)))
+
+    def _polish(self, x, q, solve):
+        a, b, _, _ = self._shapes
+        deep = deep_quantile(q, x)
+        if not np.any(deep):
+            return x
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            if np.ndim(x) == 0:
+                return float(solve(a, b, q, x))
+            return put_where(x, deep, solve, a, b, q, x)
 
     def _sample(self, rng, shape):
         return rng.f(self.dfn, self.dfd, size=shape)
@@ -300,10 +322,14 @@ class FDistribution(ContinuousDistribution):
 
 
 def _x_from_u(u, a, b):
+    if np.ndim(u) == 0 and u == 1.0:
+        return math.inf
     return (b / a) * u / (1.0 - u)
 
 
 def _x_from_v(v, a, b):
+    if np.ndim(v) == 0 and v == 0.0:
+        return math.inf
     return (b / a) * (1.0 - v) / v
 
 
@@ -317,27 +343,35 @@ def _score_and_hessian(data, dfn, dfd):
       dl/ddfn = sum[log u + 1 - (c/a) u]/2 + n [psi(c) - psi(a)]/2,
       dl/ddfd = sum[log v + 1 - (c/b) v]/2 + n [psi(c) - psi(b)]/2,
     and with S = sum(a v^2 + b u^2) the Hessian
-      S/(4a^2) - n[psi'(a) - psi'(c)]/4,  -S/(4ab) + n psi'(c)/4,  S/(4b^2) - n[psi'(b) - psi'(c)]/4.
+      d2l/ddfn2 = S/(4a^2) - n[psi'(a) - psi'(c)]/4,   d2l/ddfn ddfd = -S/(4ab) + n psi'(c)/4,
+      d2l/ddfd2 = S/(4b^2) - n[psi'(b) - psi'(c)]/4.
+    Each score is summed in the form that does not cancel: for dfn <= dfd as written
+    (log u ~ log(a/b) against psi(c) ~ log b, both O(log)); for dfn > dfd as
+    log1pmx(-v) + (b/a) v with n [psi(c) - psi(a) - b/a], whose O(b/a) parts cancel
+    exactly (and symmetrically for dfd). Newton's steps would otherwise chase rounding
+    noise where the likelihood is nearly flat.
     """
     n = data.size
     a, b = 0.5 * dfn, 0.5 * dfd
     c = a + b
     r = (dfn / dfd) * data
     u, v = r / (1.0 + r), 1.0 / (1.0 + r)
-    log_u, log_v = -np.log1p(1.0 / r), -np.log1p(r)
-    psi_c = special.digamma(c)
-    g = np.array(
-        [
-            0.5 * (np.sum(log_u) + n - (c / a) * np.sum(u)) + 0.5 * n * (psi_c - special.digamma(a)),
-            0.5 * (np.sum(log_v) + n - (c / b) * np.sum(v)) + 0.5 * n * (psi_c - special.digamma(b)),
-        ]
-    )
+    g = 0.5 * np.array([_score_part(a, b, c, u, v, r, n), _score_part(b, a, c, v, u, 1.0 / r, n)])
     s = float(np.sum(a * v * v + b * u * u))
     tri_c = special.polygamma(1, c)
     h_nn = s / (4.0 * a * a) - 0.25 * n * (special.polygamma(1, a) - tri_c)
     h_dd = s / (4.0 * b * b) - 0.25 * n * (special.polygamma(1, b) - tri_c)
     h_nd = -s / (4.0 * a * b) + 0.25 * n * tri_c
     return g, np.array([[h_nn, h_nd], [h_nd, h_dd]])
+
+
+def _score_part(a, b, c, u, v, r, n):
+    """2 dl/d(2a): sum[log u + 1 - (c/a) u] + n [psi(c) - psi(a)], in a stable form."""
+    if a <= b:
+        log_u = -np.log1p(1.0 / r)
+        psi_difference = special.digamma(c) - special.digamma(a)
+        return np.sum(log_u) + n - (c / a) * np.sum(u) + n * psi_difference
+    return np.sum(log1pmx(-v)) + (b / a) * np.sum(v) + n * digamma_step(a, b)
 
 
 def _log_moment_start(data):
@@ -348,7 +382,8 @@ def _log_moment_start(data):
     a, b = shapes[:, None], shapes[None, :]
     model_mean = np.log(b / a) + special.digamma(a) - special.digamma(b)
     model_var = special.polygamma(1, a) + special.polygamma(1, b)
-    mismatch = (model_mean - mean) ** 2 / max(var, 1e-300) + np.log(model_var / max(var, 1e-300)) ** 2
+    var = max(var, 1e-300)
+    mismatch = (model_mean - mean) ** 2 / var + np.log(model_var / var) ** 2
     i, j = np.unravel_index(np.argmin(mismatch), mismatch.shape)
     return 2.0 * shapes[i], 2.0 * shapes[j]
 
@@ -356,7 +391,8 @@ def _log_moment_start(data):
 def _fit_f(data, fixed):
     if float(data.min()) <= 0.0:
         raise ValueError(
-            f"FDistribution.fit needs data > 0 (log x must be finite); got min {float(data.min())!r}"
+            "FDistribution.fit needs data > 0 (log x must be finite); "
+            f"got min {float(data.min())!r}"
         )
     free = [p for p in _NAMES if p not in fixed]
     if not free:
@@ -383,24 +419,30 @@ def _fit_f(data, fixed):
 
     def score_and_hessian(theta):
         g, h = _score_and_hessian(data, *params(theta))
-        return log_scale(g[index], h[np.ix_(index, index)], np.exp(theta), np.ones(len(free), bool))
+        logged = np.ones(len(free), dtype=bool)
+        g, h = log_scale(g[index], h[np.ix_(index, index)], np.exp(theta), logged)
+        return g, negative_definite(h)
 
-    theta, n_iter, converged = newton_maximize(
+    def divergence(theta):
+        for name, value in zip(free, np.exp(theta)):
+            if value > _DF_LIMIT:
+                limit = "chi2(dfn)/dfn" if name == "dfd" else "dfd/chi2(dfd)"
+                return (
+                    f"the F likelihood keeps increasing as {name} -> infinity: the data look "
+                    f"like a scaled chi-square ({limit}), so the maximum-likelihood {name} "
+                    f"does not exist; hold it fixed, e.g. FDistribution.fit(x, {name}=1e6)"
+                )
+        return None
+
+    theta, n_iter, converged = newton_unless_divergent(
         score_and_hessian,
         loglik,
         np.log([start[p] for p in free]),
         valid=lambda t: bool(np.all(np.isfinite(t)) and np.all(t <= log_cap)),
         family="FDistribution",
+        divergence=divergence,
     )
     dfn, dfd = params(theta)
-    for name, value in (("dfn", dfn), ("dfd", dfd)):
-        if name in free and value > 0.1 * _DF_CAP:
-            limit = "chi2(dfn)/dfn" if name == "dfd" else "dfd/chi2(dfd)"
-            raise ValueError(
-                f"the F likelihood keeps increasing as {name} -> infinity: the data look like "
-                f"a scaled chi-square ({limit}), so the maximum-likelihood {name} does not "
-                f"exist; hold it fixed, e.g. FDistribution.fit(x, {name}=1e6)"
-            )
     return {"dfn": dfn, "dfd": dfd}, n_iter, converged
 
 
