@@ -12,10 +12,10 @@ from ._base import ContinuousDistribution
 from ._beta_functions import (
     SADDLE_FROM,
     TINY,
-    deep_quantile,
-    deep_ratio,
     beta_logpdf_saddle,
     betainc_complement,
+    deep_quantile,
+    deep_ratio,
     digamma_step,
     entropy_part,
     log1pmx,
@@ -24,6 +24,7 @@ from ._beta_functions import (
     log_scale,
     negative_definite,
     newton_unless_divergent,
+    piecewise,
     put_where,
 )
 
@@ -50,31 +51,30 @@ def _logpdf(a, b, ratio, x, log_b):
             u, v = 1.0 / (1.0 + 1.0 / r), 1.0 / (1.0 + r)
             return beta_logpdf_saddle(a, b, u, v) + np.log(ratio) + 2.0 * log_v
         upper = (b + 1.0) * log_v + np.log(ratio) - log_b
-        return upper if a == 1.0 else (a - 1.0) * -np.log1p(1.0 / r) + upper
-    out = (a - 1.0) * -np.log1p(1.0 / r) + (b + 1.0) * log_v + np.log(ratio) - log_b
+        return upper if a == 1.0 else (a - 1.0) * _log_u(ratio, x, r) + upper
+    out = (a - 1.0) * _log_u(ratio, x, r) + (b + 1.0) * log_v + np.log(ratio) - log_b
     large = (a >= SADDLE_FROM) & (b >= SADDLE_FROM)
     if np.any(large):
         u, v = 1.0 / (1.0 + 1.0 / r), 1.0 / (1.0 + r)
         saddle = beta_logpdf_saddle(a, b, u, v) + np.log(ratio) + 2.0 * log_v
         out = np.where(large, saddle, out)
-    if np.any(x == 0.0):  # 0 * log(0) where a = 1, and the sign of the pole where a < 1
-        edge = np.where(a < 1.0, np.inf, np.where(a == 1.0, 0.0, -np.inf))  # f(0) = 1 at dfn = 2
+    if np.any(x == 0.0):  # 0 * log(0) where a = 1 (there f(0) = 1), the pole where a < 1
+        edge = np.where(a < 1.0, np.inf, np.where(a == 1.0, 0.0, -np.inf))
         out = np.where(x == 0.0, edge, out)
     return out
 
 
-def _piecewise(cond, below, above, *args):
-    """below(*args) where cond holds, above(*args) elsewhere, each only on its own points."""
-    if np.ndim(cond) == 0:
-        return below(*args) if cond else above(*args)
-    out = np.empty(np.broadcast_shapes(np.shape(cond), *(np.shape(v) for v in args)))
-    put_where(out, cond, below, *args)
-    return put_where(out, ~cond, above, *args)
+def _log_u(ratio, x, r):
+    """log u = -log1p(1/r); log(ratio) + log(x) where 1/r would overflow (r < 1e-300)."""
+    if np.ndim(r) == 0:
+        return -math.log1p(1.0 / r) if r >= TINY else math.log(ratio) + math.log(x)
+    out = -np.log1p(1.0 / r)
+    return put_where(out, r < TINY, lambda c, x: np.log(c) + np.log(x), ratio, x)
 
 
 def _by_ratio(a, b, r, below, above):
     """below(a, b, r) where r <= 1 (u <= 1/2), above(a, b, r) elsewhere."""
-    return _piecewise(r <= 1.0, below, above, a, b, r)
+    return piecewise(r <= 1.0, below, above, a, b, r)
 
 
 def _cdf(a, b, r):
@@ -127,12 +127,17 @@ class FDistribution(ContinuousDistribution):
     Notes
     -----
     ``scipy.stats.f(dfn, dfd)``. With r = d1 x / d2, u = r/(1+r) is Beta(d1/2, d2/2) and
-    F(x) = I_u(d1/2, d2/2) = 1 - I_v(d2/2, d1/2), v = 1/(1+r); the cdf and sf evaluate the
-    incomplete beta (``betainc``/``betaincc``) at whichever of u, v is <= 1/2, both
-    computed from r, so no tail is ever 1 - (something near 1). The quantiles invert the
-    same way (``betaincinv``/``betainccinv``) and return x = (d2/d1) u / v. Deep tails
+    F(x) = I_u(d1/2, d2/2) = 1 - I_v(d2/2, d1/2), v = 1/(1+r); the cdf and sf evaluate
+    ``betainc`` at whichever of u, v is <= 1/2 (both computed from r, so no tail is ever
+    1 - (something near 1)) and take the other tail as 1 - I where I <= 0.9 (within
+    4.5 eps), ``betaincc`` elsewhere. The quantiles invert the same way (``betaincinv``/``betainccinv``) and
+    return x = (d2/d1) u/v; for q < 1e-10, where SciPy's inverses can be NaN or far off,
+    Newton's method on log I_u = log q (or log I_v) finds rho = u/v directly. Deep tails
     (probabilities below 1e-300) of ``logcdf``/``logsf`` come from Gauss's continued
-    fraction. At x = 0 the density is +inf for d1 < 2, 1 for d1 = 2 and 0 for d1 > 2.
+    fraction. The log density is (a-1) log u + (b+1) log v + log(d1/d2) - log B(a, b)
+    (a = d1/2, b = d2/2), or Loader's saddle-point form when a, b >= 100: SciPy's
+    d2/2 log d2 + d1/2 log d1 + ... - (d1+d2)/2 log(d2 + d1 x) loses 3e-7 at d1 = 1e8.
+    At x = 0 the density is +inf for d1 < 2, exactly 1 for d1 = 2 and 0 for d1 > 2.
 
     Mean d2/(d2-2) for d2 > 2; variance 2 d2^2 (d1+d2-2) / (d1 (d2-2)^2 (d2-4)) for
     d2 > 4, inf for 2 < d2 <= 4. Where a moment does not exist (d2 <= 2) one distribution
@@ -234,7 +239,7 @@ class FDistribution(ContinuousDistribution):
         # v = 1 - u from betainccinv(b, a, q) (I_v(b, a) = 1 - q), x = (b/a)(1 - v) / v.
         # Small q: x = (b/a) rho with rho = u/v from deep_ratio (I_u(a, b) = q).
         a, b, _, _ = self._shapes
-        x = _piecewise(
+        x = piecewise(
             q <= self._median_split[0],
             lambda a, b, q: _x_from_u(special.betaincinv(a, b, q), a, b),
             lambda a, b, q: _x_from_v(special.betainccinv(b, a, q), a, b),
@@ -248,7 +253,7 @@ class FDistribution(ContinuousDistribution):
         # S(x) = I_v(b, a): q <= I_{1/2}(b, a) = 1 - I_{1/2}(a, b) gives v <= 1/2;
         # small q: x = (b/a) / rho with rho = v/u from deep_ratio (I_v(b, a) = q)
         a, b, _, _ = self._shapes
-        x = _piecewise(
+        x = piecewise(
             q <= self._median_split[1],
             lambda a, b, q: _x_from_v(special.betaincinv(b, a, q), a, b),
             lambda a, b, q: _x_from_u(special.betainccinv(a, b, q), a, b),

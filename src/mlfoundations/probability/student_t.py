@@ -29,7 +29,7 @@ __all__ = ["StudentT"]
 _DF_CAP = 1e10  # Newton's domain for df
 _DF_LIMIT = 1e8  # an estimate beyond this is the normal limit, not an estimate
 _TAIL_LOG_X = -39.0  # beta variable x below e^-39: the quantile's one-term tail is exact
-_CENTRAL = 0.02  # |q - 1/2| below this: quantile through I_y(1/2, df/2)
+_CENTRAL = 0.005  # |q - 1/2| below this: quantile through I_y(1/2, df/2)
 _LOG_MAX = math.log(sys.float_info.max)
 
 
@@ -112,7 +112,7 @@ class StudentT(ContinuousDistribution):
     Gauss's continued fraction for I_x(df/2, 1/2): ``logcdf``/``logsf`` are finite for
     every finite x and within 1e-14 relative of mpmath (df from 0.05 to 1e10, |z| up to
     1e300); the cdf there is exp of it (~1e-13). The quantile is ``stdtrit`` except
-    near the median, |q - 1/2| < 0.02, where stdtrit loses up to 3e-8 (df = 1) and
+    near the median, |q - 1/2| < 0.005, where stdtrit loses up to 3e-8 (df = 1) and
     |t| = sqrt(df y/(1-y)) with y = I^{-1}(1/2, df/2; |2q - 1|) (``betaincinv``) is exact,
     and in the far tail, where stdtrit overflows or fails for small df (|t| > 1e100):
     there F = x^(df/2) / (df B(df/2, 1/2)) to within e^-39, so
