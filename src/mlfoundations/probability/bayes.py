@@ -200,10 +200,21 @@ def bayes_rule(prior, likelihood) -> np.ndarray:
     if not ((prior > 0.0) & (likelihood > 0.0)).any():
         raise ValueError(_NO_EVIDENCE)
     # scaling by 2^-e is exact and cancels between numerator and denominator
-    joint = _scale_to_unit(prior) * _scale_to_unit(likelihood)
+    e_prior = int(np.frexp(prior.max())[1])
+    e_likelihood = int(np.frexp(likelihood.max())[1])
+    joint = np.ldexp(prior, -e_prior) * np.ldexp(likelihood, -e_likelihood)
     total = joint.sum()
     if total >= 2.0**-500:
-        return joint / total
+        posterior = joint / total
+        lost = (joint < np.finfo(np.float64).tiny) & (prior > 0.0) & (likelihood > 0.0)
+        if lost.any():
+            # products below the normal range lost digits (or underflowed): divide
+            # those in logarithms, log P = log p + log l - log(total 2^(e_p + e_l))
+            log_total = np.log(total) + (e_prior + e_likelihood) * np.log(2.0)
+            posterior[lost] = np.exp(
+                np.log(prior[lost]) + np.log(likelihood[lost]) - log_total
+            )
+        return posterior
     with np.errstate(divide="ignore"):
         return np.exp(_normalise_log(np.log(prior) + np.log(likelihood)))
 
@@ -303,12 +314,6 @@ def _check_log_values(arr: np.ndarray, name: str) -> None:
         raise ValueError(f"{name} contains NaN")
     if np.isposinf(arr).any():
         raise ValueError(f"{name} contains +inf; a log-probability is at most finite")
-
-
-def _scale_to_unit(values: np.ndarray) -> np.ndarray:
-    """values * 2^-e, e chosen so that the largest entry lies in [1/2, 1); exact."""
-    _, exponent = np.frexp(values.max())
-    return np.ldexp(values, -int(exponent))
 
 
 def _logsumexp(a: np.ndarray) -> float:
