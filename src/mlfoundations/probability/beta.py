@@ -136,9 +136,6 @@ class Beta(ContinuousDistribution):
     def _logpdf(self, x):
         return _logpdf(self.a, self.b, x, self._log_b)
 
-    def _pdf(self, x):
-        return np.exp(_logpdf(self.a, self.b, x, self._log_b))
-
     def _cdf(self, x):
         return special.betainc(self.a, self.b, x)
 

@@ -192,9 +192,6 @@ class FDistribution(ContinuousDistribution):
             return math.inf if a < 1.0 else (0.0 if a == 1.0 else -math.inf)
         return _logpdf(a, b, ratio, x, log_b)
 
-    def _pdf(self, x):
-        return np.exp(self._logpdf(x))
-
     def _cdf(self, x):
         a, b, ratio, _ = self._shapes
         return _cdf(a, b, ratio * x)

@@ -90,9 +90,6 @@ class LogNormal(ContinuousDistribution):
         # at x = 0 the formula is -inf + inf; the density tends to 0 there
         return np.where(x > 0.0, out, -np.inf)
 
-    def _pdf(self, x):
-        return np.exp(self._logpdf(x))
-
     def _cdf(self, x):
         return special.ndtr(self._z(x))
 

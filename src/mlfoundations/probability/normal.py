@@ -57,11 +57,11 @@ class Normal(ContinuousDistribution):
         return (x - self.mu) / self.sigma
 
     def _pdf(self, x):
-        z = (x - self.mu) / self.sigma
+        z = self._z(x)
         return np.exp(-0.5 * z * z) / (self.sigma * math.sqrt(2.0 * math.pi))
 
     def _logpdf(self, x):
-        z = (x - self.mu) / self.sigma
+        z = self._z(x)
         return -0.5 * z * z - np.log(self.sigma) - _LOG_SQRT_2PI
 
     def _cdf(self, x):

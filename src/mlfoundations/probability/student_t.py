@@ -168,9 +168,6 @@ class StudentT(ContinuousDistribution):
         df = self.df
         return self._log_norm - 0.5 * (df + 1.0) * _log1p_square(self._z(x), df)
 
-    def _pdf(self, x):
-        return np.exp(self._logpdf(x))
-
     def _cdf(self, x):
         return self._lower_tail(self._z(x))
 
