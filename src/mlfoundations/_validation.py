@@ -23,6 +23,7 @@ __all__ = [
     "check_real",
     "check_random_state",
     "check_rng",
+    "check_sample_weight",
 ]
 
 
@@ -248,3 +249,20 @@ def check_real(value, name: str) -> float:
     if not np.isfinite(value):
         raise ValueError(f"{name} must be finite, got {value!r}")
     return value
+
+
+def check_sample_weight(sample_weight, n_samples: int) -> np.ndarray | None:
+    """None, a number (one weight for all) or a finite, non-negative vector of n_samples."""
+    if sample_weight is None:
+        return None
+    if isinstance(sample_weight, numbers.Real) and not isinstance(sample_weight, bool):
+        sample_weight = np.full(n_samples, float(sample_weight))
+    w = as_vector(sample_weight, "sample_weight")
+    if w.shape[0] != n_samples:
+        raise ValueError(
+            f"sample_weight has {w.shape[0]} entries but X has {n_samples} samples; "
+            "they must match"
+        )
+    if (w < 0).any():
+        raise ValueError(f"sample_weight must be non-negative, got min {float(w.min())!r}")
+    return w

@@ -4,7 +4,13 @@ import sys
 
 import numpy as np
 
-__all__ = ["NotFittedError", "ConvergenceWarning", "LinAlgError", "IllConditionedWarning"]
+__all__ = [
+    "NotFittedError",
+    "ConvergenceWarning",
+    "DataConversionWarning",
+    "LinAlgError",
+    "IllConditionedWarning",
+]
 
 
 class NotFittedError(ValueError, AttributeError):
@@ -38,6 +44,10 @@ def not_fitted_error(message: str) -> NotFittedError:
 
 class ConvergenceWarning(UserWarning):
     """An iterative algorithm stopped before meeting its tolerance."""
+
+
+class DataConversionWarning(UserWarning):
+    """An input was converted to the form the estimator expects (e.g. y of shape (n, 1))."""
 
 
 class LinAlgError(np.linalg.LinAlgError):

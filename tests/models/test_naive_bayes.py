@@ -18,7 +18,7 @@ from numpy.testing import assert_allclose, assert_array_equal
 
 from mlfoundations.datasets import load_digits, load_iris
 from mlfoundations.exceptions import NotFittedError
-from mlfoundations.models._naive_bayes_base import DataConversionWarning
+from mlfoundations.exceptions import DataConversionWarning
 from mlfoundations.models.naive_bayes import BernoulliNB, GaussianNB, MultinomialNB
 
 sk_nb = pytest.importorskip("sklearn.naive_bayes")

@@ -19,17 +19,12 @@ import warnings
 
 import numpy as np
 
-from .._validation import as_vector, check_bool, check_finite
+from .._validation import as_vector, check_bool, check_finite, check_sample_weight
 from ..base import BaseEstimator, ClassifierMixin
-
-__all__ = ["DataConversionWarning"]
+from ._targets import check_labels
 
 # smallest additive smoothing kept when force_alpha=False (scikit-learn's bound)
 _ALPHA_FLOOR = 1e-10
-
-
-class DataConversionWarning(UserWarning):
-    """An input was converted to the form the estimator expects (e.g. y of shape (n, 1))."""
 
 
 class _BaseNB(ClassifierMixin, BaseEstimator):
@@ -140,7 +135,8 @@ class _BaseNB(ClassifierMixin, BaseEstimator):
                         f"classes={classes.tolist()} is not the same as on the last call "
                         f"to partial_fit, was {self.classes_.tolist()}"
                     )
-        y = check_labels(y, estimator=type(self).__name__)
+        # check_labels < _begin_fit < _fit < fit < the caller
+        y = check_labels(y, estimator=type(self).__name__, stacklevel=5)
         X = self._validate_data(X, reset=first)
         if y.shape[0] != X.shape[0]:
             raise ValueError(
@@ -192,78 +188,6 @@ def _log_posterior(jll):
         )
     shifted = jll - m
     return shifted - np.log(np.sum(np.exp(shifted), axis=1, keepdims=True))
-
-
-def check_labels(y, *, name="y", estimator="") -> np.ndarray:
-    """Validate class labels: a 1-D array of discrete values (ints, bools or strings).
-
-    A column vector of shape (n, 1) is accepted with a ``DataConversionWarning`` and
-    flattened (scikit-learn's convention). Floats must be whole numbers: a float
-    target with fractions is a regression target, which a classifier refuses.
-    """
-    if y is None:
-        raise ValueError(
-            f"{estimator or 'This estimator'} requires y to be passed, but the target y is None"
-        )
-    if isinstance(y, (str, bytes)):
-        raise TypeError(f"{name} must be array-like of labels, got a string {y!r}")
-    y = np.asarray(y)
-    if y.ndim == 2 and y.shape[1] == 1:
-        warnings.warn(
-            f"A column-vector y was passed when a 1d array was expected; {name} of shape "
-            f"{y.shape} is read as {name}.ravel(), of shape ({y.shape[0]},)",
-            DataConversionWarning,
-            stacklevel=5,  # check_labels < _begin_fit < _fit < fit < the caller
-        )
-        y = y.ravel()
-    if y.ndim != 1:
-        raise ValueError(f"{name} should be a 1d array, got an array of shape {y.shape} instead")
-    if y.dtype.kind == "O":
-        is_str = np.array([isinstance(v, str) for v in y], dtype=bool)
-        if is_str.any() and not is_str.all():
-            raise ValueError(f"Mix of label input types (string and number) in {name}")
-        if not is_str.any():
-            _check_numeric_labels(as_vector(y, name, finite=False), name)
-    elif y.dtype.kind in "fc":
-        _check_numeric_labels(y, name)
-    elif y.dtype.kind not in "biuUS":
-        raise ValueError(f"Unknown label type: {name} has dtype {y.dtype}")
-    return y
-
-
-def _check_numeric_labels(y, name):
-    if np.iscomplexobj(y):
-        raise ValueError(
-            f"{name}: Complex data not supported; class labels must be ints, bools or "
-            f"strings, got dtype {y.dtype}"
-        )
-    if np.isnan(y).any():
-        raise ValueError(f"Input {name} contains NaN.")
-    if np.isinf(y).any():
-        raise ValueError(f"Input {name} contains infinity.")
-    if np.any(y != np.round(y)):
-        raise ValueError(
-            f"Unknown label type: continuous. {name} holds non-integer values (e.g. "
-            f"{y[y != np.round(y)][0].item()!r}); a classifier needs discrete class labels, "
-            "not a regression target"
-        )
-
-
-def check_sample_weight(sample_weight, n_samples: int) -> np.ndarray | None:
-    """None, a number (one weight for all) or a finite, non-negative vector of n_samples."""
-    if sample_weight is None:
-        return None
-    if isinstance(sample_weight, numbers.Real) and not isinstance(sample_weight, bool):
-        sample_weight = np.full(n_samples, float(sample_weight))
-    w = as_vector(sample_weight, "sample_weight")
-    if w.shape[0] != n_samples:
-        raise ValueError(
-            f"sample_weight has {w.shape[0]} entries but X has {n_samples} samples; "
-            "they must match"
-        )
-    if (w < 0).any():
-        raise ValueError(f"sample_weight must be non-negative, got min {float(w.min())!r}")
-    return w
 
 
 def check_prior(prior, n_classes: int, name: str) -> np.ndarray:
