@@ -49,11 +49,13 @@ def _gram_rows(X: np.ndarray, start: int, stop: int, block_rows: int, shift):
     gram = np.zeros((n_features, n_features))
     sums = np.zeros(n_features)
     # non-finite results are the caller's to detect (a cheap check on the Gram matrix)
+    # one scratch block per call: a fresh allocation per block costs page faults
+    buffer = None if shift is None else np.empty((min(block_rows, stop - start), n_features))
     with np.errstate(over="ignore", invalid="ignore"):
         for lo in range(start, stop, block_rows):
             block = X[lo:min(lo + block_rows, stop)]
             if shift is not None:
-                block = block - shift
+                block = np.subtract(block, shift, out=buffer[: block.shape[0]])
             gram += block.T @ block
             sums += block.sum(axis=0)  # the block is still in cache
     return gram, sums

@@ -78,9 +78,11 @@ def centered_gram(X: np.ndarray, y: np.ndarray, sample_weight, fit_intercept: bo
     the digits that the subtraction would cancel when |x̄| dwarfs the spread. Raises
     ``ValueError`` naming X or y when they hold NaN/inf or the products overflow.
     """
-    X_offset, y_offset = data_offsets(X, y, sample_weight, fit_intercept)
-    yc = y - y_offset
-    with single_threaded_blas():  # the Gram pass threads itself; the rest is small
+    # NaN/inf in X or y is reported below, by name, not as NumPy's RuntimeWarnings
+    with np.errstate(over="ignore", invalid="ignore"), single_threaded_blas():
+        X_offset, y_offset = data_offsets(X, y, sample_weight, fit_intercept)
+        yc = y - y_offset
+        # the Gram pass threads itself; the rest is small
         if sample_weight is None:
             gram, _ = gram_and_column_sums(X, shift=X_offset if fit_intercept else None)
             xty = X.T @ yc - X_offset * yc.sum()  # = (X - x̄)^T yc

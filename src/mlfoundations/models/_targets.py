@@ -82,7 +82,9 @@ def check_regression_target(y, n_samples: int, *, name="y", estimator="", stackl
         raise ValueError(
             f"{estimator or 'This estimator'} requires y to be passed, but the target y is None"
         )
-    shape = np.shape(y)
+    if not isinstance(y, np.ndarray):
+        y = np.asarray(y)  # np.shape would dispatch to an array-like's own functions
+    shape = y.shape
     if len(shape) == 2 and shape[1] == 1:
         warnings.warn(
             f"A column-vector y was passed when a 1d array was expected; {name} of shape "
