@@ -25,7 +25,10 @@ if __package__ in (None, ""):  # run as a script: python benchmarks/run.py
 
 from benchmarks._timing import interleaved_median_times  # noqa: E402
 
-MODULES = ("pca", "linalg_scratch", "mlp", "probability", "stats", "stats_intervals")
+MODULES = (
+    "pca", "linalg_scratch", "mlp", "probability", "stats", "stats_intervals",
+    "linear_regression", "ridge", "lasso", "logistic", "information", "tree",
+)
 
 
 def _machine() -> str:

@@ -1,5 +1,6 @@
 """The benchmark runner and workload scripts run end to end (on tiny sizes)."""
 
+import importlib
 import sys
 from pathlib import Path
 
@@ -44,3 +45,27 @@ def test_mlp_script_runs_against_torch(monkeypatch, capsys):
     # same initial weights and data: float64 runs agree with PyTorch to rounding
     line = next(x for x in out.splitlines() if "float64 256x784" in x)
     assert float(line.rsplit("diff", 1)[1].strip(" |")) < 1e-10
+
+
+# each workload script, shrunk: (module, {constant: tiny value}, a row its table must show)
+TINY_SIZES = [
+    ("linear_regression", {"N_SAMPLES": 400, "N_FEATURES": 6}, "| OLS + inference 400x6 |"),
+    ("ridge", {"N_SAMPLES": 400, "N_FEATURES": 6, "CV_SAMPLES": 300, "CV_FEATURES": 5},
+     "| Ridge 400x6 alpha=1 |"),
+    ("lasso", {"N_SAMPLES": 200, "N_FEATURES": 30, "N_INFORMATIVE": 5, "N_ALPHAS": 5}, "Lasso"),
+    ("logistic", {"N_SAMPLES": 500, "N_FEATURES": 5}, "| LogisticRegression lbfgs 500x5 |"),
+    ("information", {"N_ROWS": 20, "N_OUTCOMES": 7, "N_SAMPLES": 300, "N_FEATURES": 4}, "mutual_info_classif"),
+    ("tree", {"N_SAMPLES": 500, "N_FEATURES": 4}, "DecisionTree"),
+]
+
+
+@pytest.mark.parametrize(("module", "sizes", "row"), TINY_SIZES, ids=[t[0] for t in TINY_SIZES])
+def test_model_scripts_run_on_tiny_sizes(monkeypatch, capsys, module, sizes, row):
+    script = importlib.import_module(f"benchmarks.{module}")
+    for name, value in sizes.items():
+        monkeypatch.setattr(script, name, value)
+    assert run.main(["--repeat", "1", "--markdown", module]) == 0
+    out = capsys.readouterr().out
+    assert row in out
+    rows = [line for line in out.splitlines() if line.startswith("| ") and "workload" not in line]
+    assert rows and all("diff" in line for line in rows)

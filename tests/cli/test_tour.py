@@ -113,3 +113,27 @@ def test_statistics_section_passes(capsys):
     names = [c["name"] for c in section["checks"]]
     assert "the guide's t-test: t-statistic" in names
     assert "the guide's 95% CI for mean(group_a)" in names
+
+
+def test_regression_section_passes(capsys):
+    code = main(["tour", "--section", "regression", "--json"])
+    doc = json.loads(capsys.readouterr().out)
+    section = doc["sections"][0]
+    failed = [c for c in section["checks"] if not c["passed"]]
+    assert section["error"] is None and failed == [] and code == 0
+    names = {c["name"]: c for c in section["checks"]}
+    assert names["the guide's line: intercept, slope"]["reference"] == [0.13, 1.99]
+    assert "diabetes ridge alpha=1: coefficients" in names
+    assert "diabetes lasso alpha=0.1: coefficients (3 exactly zero)" in names
+
+
+def test_information_section_passes(capsys):
+    code = main(["tour", "--section", "information", "--json"])
+    doc = json.loads(capsys.readouterr().out)
+    section = doc["sections"][0]
+    failed = [c for c in section["checks"] if not c["passed"]]
+    assert section["error"] is None and failed == [] and code == 0
+    names = {c["name"]: c for c in section["checks"]}
+    assert names["the guide's fair coin: H = 1.000 bit"]["value"] == 1.0
+    assert abs(names["the guide's biased coin [0.9, 0.1]: H (0.469 bits)"]["value"] - 0.469) < 5e-4
+    assert "digits: the 5 most informative pixels" in names

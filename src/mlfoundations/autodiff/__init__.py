@@ -19,6 +19,7 @@ array([ 2., -4.])
 # tensor first: it binds the op modules once the Tensor class exists.
 from .tensor import Tensor, tensor  # isort: skip
 from .arithmetic import add, astype, div, mul, neg, pow, sub
+from .divergences import gaussian_kl
 from .elementwise import abs, exp, log, maximum, minimum, relu, sigmoid, sqrt, tanh, where
 from .functional import grad, hessian, hvp, jacobian, value_and_grad
 from .gradcheck import GradcheckError, GradcheckReport, gradcheck
@@ -42,4 +43,5 @@ __all__ = [
     "no_grad", "enable_grad", "is_grad_enabled", "set_grad_enabled",
     "grad", "value_and_grad", "jacobian", "hessian", "hvp",
     "gradcheck", "GradcheckReport", "GradcheckError",
+    "gaussian_kl",
 ]

@@ -1,5 +1,6 @@
 """Estimators you fit: scikit-learn compatible, built on the library's pillars."""
 
+from .coordinate_descent import ElasticNet, ElasticNetCV, Lasso, LassoCV, enet_path, lasso_path
 from .feature_selection import MutualInfoSelector
 from .linear_regression import LinearRegression
 from .logistic import LogisticRegression
@@ -14,3 +15,4 @@ __all__ = ["PCA", "GaussianNB", "MultinomialNB", "BernoulliNB", "MutualInfoSelec
 __all__ += ["LogisticRegression"]
 __all__ += ["DecisionTreeClassifier", "DecisionTreeRegressor"]
 __all__ += ["LinearRegression", "OLSResults"]
+__all__ += ["Lasso", "ElasticNet", "LassoCV", "ElasticNetCV", "lasso_path", "enet_path"]

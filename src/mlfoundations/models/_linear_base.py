@@ -17,7 +17,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .._utils import gram_and_column_sums, single_threaded_blas
+from .._utils import gram_and_column_sums
 from .._validation import check_finite
 from ..base import BaseEstimator
 
@@ -78,11 +78,12 @@ def centered_gram(X: np.ndarray, y: np.ndarray, sample_weight, fit_intercept: bo
     the digits that the subtraction would cancel when |x̄| dwarfs the spread. Raises
     ``ValueError`` naming X or y when they hold NaN/inf or the products overflow.
     """
-    # NaN/inf in X or y is reported below, by name, not as NumPy's RuntimeWarnings
-    with np.errstate(over="ignore", invalid="ignore"), single_threaded_blas():
+    # NaN/inf in X or y is reported below, by name, not as NumPy's RuntimeWarnings.
+    # BLAS keeps its threads: the Gram pass splits tall X over the cores itself and
+    # leaves a smaller X to one threaded product.
+    with np.errstate(over="ignore", invalid="ignore"):
         X_offset, y_offset = data_offsets(X, y, sample_weight, fit_intercept)
         yc = y - y_offset
-        # the Gram pass threads itself; the rest is small
         if sample_weight is None:
             gram, _ = gram_and_column_sums(X, shift=X_offset if fit_intercept else None)
             xty = X.T @ yc - X_offset * yc.sum()  # = (X - x̄)^T yc

@@ -17,7 +17,7 @@ import warnings
 
 import numpy as np
 
-from .._validation import check_int
+from .._validation import check_int, check_random_state
 from ..base import BaseEstimator, TransformerMixin, check_is_fitted
 from ._targets import check_labels
 
@@ -34,9 +34,10 @@ class MutualInfoSelector(TransformerMixin, BaseEstimator):
         a warning, as scikit-learn's ``SelectKBest`` does).
     discrete_features : "auto", bool or array_like, default "auto"
         Which features are discrete, passed on to
-        :func:`mlfoundations.information.mutual_info_classif`: discrete features are
-        scored exactly from their contingency table with y, continuous ones by the
-        Kraskov–Stögbauer–Grassberger nearest-neighbour estimator.
+        :func:`mlfoundations.information.mutual_info_classif` ("auto": integer or
+        boolean X is discrete, float X continuous): discrete features are scored
+        exactly from their contingency table with y, continuous ones by Ross's (2014)
+        nearest-neighbour estimator for a continuous variable and a discrete one.
     n_neighbors : int, default 3
         k of the nearest-neighbour estimator (continuous features only).
     random_state : None, int or numpy.random.Generator
@@ -99,7 +100,7 @@ class MutualInfoSelector(TransformerMixin, BaseEstimator):
         self.scores_ = np.asarray(
             mutual_info_classif(
                 X, y, discrete_features=self.discrete_features, n_neighbors=self.n_neighbors,
-                rng=self.random_state,
+                rng=check_random_state(self.random_state),
             ),
             dtype=np.float64,
         )

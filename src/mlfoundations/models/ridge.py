@@ -96,9 +96,7 @@ def _check_alphas(alphas, *, strict: bool = False, hint: str = "") -> np.ndarray
 
 
 def _check_target(y, n_samples: int, estimator: str) -> np.ndarray:
-    """check_regression_target, after turning array-likes that only offer __array__ into arrays."""
-    if hasattr(y, "__array__") and not isinstance(y, np.ndarray):
-        y = np.asarray(y)  # check_regression_target's np.shape would need __array_function__
+    """check_regression_target, the warning pointed at the caller of ``fit``."""
     return check_regression_target(y, n_samples, estimator=estimator, stacklevel=4)
 
 

@@ -123,6 +123,8 @@ SECTIONS: dict[str, tuple[str, Callable[[], list[Check]]]] = {
     "calculus": ("Calculus", _lazy("calculus")),
     "probability": ("Probability", _lazy("probability")),
     "statistics": ("Statistics — tests and intervals", _lazy("statistics")),
+    "regression": ("Statistics — regression", _lazy("regression")),
+    "information": ("Information theory", _lazy("information")),
 }
 
 
