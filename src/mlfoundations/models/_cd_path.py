@@ -27,6 +27,7 @@ from ._cd_solvers import (
     run_path,
     solver_mode,
 )
+from ._cv import cv_splits
 from ._linear_base import LinearModel
 from ._targets import check_regression_target
 
@@ -189,42 +190,6 @@ def lasso_path(X, y, *, eps=1e-3, n_alphas=100, alphas=None, precompute="auto", 
 
 
 # --- cross-validation ----------------------------------------------------------------------
-def _kfold(n_samples: int, n_splits: int):
-    """Contiguous, unshuffled K-fold splits: the first n % k folds hold one sample more."""
-    if n_splits > n_samples:
-        raise ValueError(
-            f"Cannot have number of splits n_splits={n_splits} greater than the number of "
-            f"samples: n_samples={n_samples}"
-        )
-    sizes = np.full(n_splits, n_samples // n_splits)
-    sizes[: n_samples % n_splits] += 1
-    bounds = np.concatenate([[0], np.cumsum(sizes)])
-    indices = np.arange(n_samples)
-    return [
-        (np.concatenate([indices[:lo], indices[hi:]]), indices[lo:hi])
-        for lo, hi in zip(bounds[:-1], bounds[1:])
-    ]
-
-
-def _cv_splits(cv, X, y):
-    """(train, test) index pairs: None is 5 folds, an int k is k contiguous folds; an
-    object with ``split(X, y)`` (a scikit-learn splitter) or an iterable of pairs is used as is."""
-    if cv is None or (isinstance(cv, numbers.Integral) and not isinstance(cv, bool)):
-        n_splits = 5 if cv is None else int(cv)
-        if n_splits < 2:
-            raise ValueError(f"cv={cv!r} must be at least 2 folds")
-        return _kfold(X.shape[0], n_splits)
-    if hasattr(cv, "split"):
-        return [(np.asarray(tr), np.asarray(te)) for tr, te in cv.split(X, y)]
-    try:
-        return [(np.asarray(tr), np.asarray(te)) for tr, te in cv]
-    except (TypeError, ValueError):
-        raise ValueError(
-            f"cv={cv!r} must be None, an int, a splitter with a split method or an iterable "
-            "of (train, test) index arrays"
-        ) from None
-
-
 def _fold_mse(X, y, sample_weight, train, test, alphas, l1_ratio, params):
     """Mean squared test error of the path fitted on the training rows, one per alpha."""
     X_train, y_train = X[train], y[train]
@@ -300,7 +265,7 @@ class _CoordinateDescentCV(RegressorMixin, LinearModel):
             ])
         else:
             grids = np.tile(given, (len(l1_ratios), 1))
-        folds = _cv_splits(self.cv, X, y)
+        folds = cv_splits(5 if self.cv is None else self.cv, X, y)
         params = dict(precompute=precompute, fit_intercept=fit_intercept, max_iter=max_iter,
                       tol=tol, positive=bool(self.positive), random=self.selection == "random",
                       rng=check_random_state(self.random_state))

@@ -43,6 +43,7 @@ import scipy.linalg
 
 from .._validation import check_bool
 from ..base import BaseEstimator, RegressorMixin
+from ._cv import cv_splits
 from ._linear_base import LinearModel
 from .ridge import (
     Ridge,
@@ -227,49 +228,6 @@ def _check_cv(cv):
             f"split(X, y) method or an iterable of (train, test) index arrays; got {cv!r}"
         )
     return cv
-
-
-def _kfold(n_samples: int, n_splits: int):
-    """Contiguous folds, the first n_samples % n_splits one sample larger (KFold's)."""
-    if n_splits > n_samples:
-        raise ValueError(
-            f"cv={n_splits} folds need at least {n_splits} samples, got n_samples={n_samples}"
-        )
-    sizes = np.full(n_splits, n_samples // n_splits)
-    sizes[: n_samples % n_splits] += 1
-    indices = np.arange(n_samples)
-    start = 0
-    for size in sizes:
-        test = indices[start:start + size]
-        yield np.concatenate([indices[:start], indices[start + size:]]), test
-        start += size
-
-
-def _splits(cv, X, y):
-    n_samples = X.shape[0]
-    if isinstance(cv, int):
-        raw = _kfold(n_samples, cv)
-    else:
-        raw = cv.split(X, y) if hasattr(cv, "split") else cv
-    positions = np.arange(n_samples)
-    out = []
-    for k, pair in enumerate(raw):
-        try:
-            # an empty list would become a float array, which cannot index
-            train, test = (
-                positions[np.asarray(part) if len(part) else np.empty(0, np.intp)] for part in pair
-            )
-        except (TypeError, ValueError, IndexError) as exc:
-            raise ValueError(
-                f"cv split {k} is not a (train, test) pair of indices into the "
-                f"{n_samples} samples: {exc}"
-            ) from None
-        if train.size == 0 or test.size == 0:
-            raise ValueError(f"cv split {k} has an empty training or test set")
-        out.append((train, test))
-    if not out:
-        raise ValueError("cv produced no (train, test) splits")
-    return out
 
 
 def _first_best(scores) -> int:
@@ -469,7 +427,7 @@ class RidgeCV(RegressorMixin, LinearModel):
 
     def _fit_k_fold(self, X, y, alphas, sample_weight, fit_intercept, scoring, cv):
         scoring = "r2" if scoring is None else scoring
-        splits = _splits(cv, X, y)
+        splits = cv_splits(cv, X, y)
         scores = np.empty((len(splits), alphas.size))
         for f, (train, test) in enumerate(splits):
             sw_train = None if sample_weight is None else sample_weight[train]
