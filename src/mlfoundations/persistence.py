@@ -98,10 +98,11 @@ def _library_classes() -> list[type]:
     from . import models, nn  # noqa: PLC0415 - imported on first use: `import mlfoundations` stays light
     from .models._least_squares import _Moments  # noqa: PLC0415
     from .models._tree_structure import Tree  # noqa: PLC0415
+    from .models.mlp import MLPClassifier  # noqa: PLC0415 - the model `mlfoundations train` fits
 
     found = [getattr(models, name) for name in models.__all__]
     found += [c for c in (getattr(nn, name) for name in nn.__all__) if inspect.isclass(c) and issubclass(c, nn.Module)]
-    return [c for c in found if inspect.isclass(c)] + [Tree, _Moments]
+    return [c for c in found if inspect.isclass(c)] + [Tree, _Moments, MLPClassifier]
 
 
 def _registry() -> dict[str, type]:

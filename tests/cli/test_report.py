@@ -279,3 +279,17 @@ def test_report_renders_in_headless_chromium(report, tmp_path):
         region = pixels[top + 2: top + height - 2, left + 2: left + width - 2]
         assert region.size > 0.9 * (width - 4) * (height - 4)
         assert region.std() > 10 and (region < 200).mean() > 0.01  # ink, not an empty box
+
+
+def test_tour_report_option_writes_the_page_and_refuses_to_overwrite(tmp_path, capsys):
+    from mlfoundations.cli.main import main
+
+    out = tmp_path / "report.html"
+    assert main(["tour", "--section", "information", "--report", str(out)]) == 0
+    html = out.read_text(encoding="utf-8")
+    assert "Information theory" in html and "<img" in html and "http://" not in html
+    assert "report written to" in capsys.readouterr().err
+    before = out.stat().st_mtime_ns
+    assert main(["tour", "--section", "information", "--report", str(out)]) == 2
+    assert "--force" in capsys.readouterr().err and out.stat().st_mtime_ns == before
+    assert main(["tour", "--section", "information", "--report", str(out), "--force"]) == 0
