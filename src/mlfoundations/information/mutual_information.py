@@ -29,6 +29,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import _dask
+from .._dask import is_dask_collection
 from .._validation import as_vector, check_int, check_rng
 from ._contingency import (
     codes_of, discrete_feature_codes, discrete_mask, discrete_mi_with_classes, feature_matrix,
@@ -332,6 +334,11 @@ def mutual_info_classif(X, y, *, discrete_features="auto", n_neighbors=3, base=n
     at 0. Equal to scikit-learn's on data without ties and classes of more than
     2k + 1 samples (see the module notes).
 
+    A Dask X (array or DataFrame, y a Dask or NumPy array of labels) is counted out of
+    core: each block counts its (value, class) cells, the counts add in a tree, and the
+    plug-in estimate is formed from the merged tables. Only discrete features can be
+    counted: a continuous one (any float X under "auto") raises ``ValueError``.
+
     References
     ----------
     B. C. Ross, "Mutual information between discrete and continuous data sets",
@@ -345,6 +352,9 @@ def mutual_info_classif(X, y, *, discrete_features="auto", n_neighbors=3, base=n
     >>> mutual_info_classif(X, [0, 0, 1, 1], base=2)  # feature 0 is the class
     array([1., 0.])
     """
+    if is_dask_collection(X):
+        return _dask.counts.mutual_info_classif(X, y, discrete_features=discrete_features,
+                                                n_neighbors=n_neighbors, base=base, rng=rng)
     log_base = log_of_base(base)
     k = check_int(n_neighbors, "n_neighbors", minimum=1)
     Xa, integer_dtype = feature_matrix(X)

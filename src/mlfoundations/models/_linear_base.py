@@ -17,6 +17,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from .. import _dask
+from .._dask import is_dask_collection
 from .._utils import gram_and_column_sums
 from .._validation import check_finite
 from ..base import BaseEstimator
@@ -41,7 +43,10 @@ class LinearModel(BaseEstimator):
         Returns
         -------
         (n_samples,) ndarray
+            A lazy Dask array, one block per row block, when X is a Dask collection.
         """
+        if is_dask_collection(X):
+            return _dask.linear.predict(self, X)
         return self._decision_function(X)
 
 

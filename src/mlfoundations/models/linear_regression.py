@@ -37,6 +37,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import _dask
+from .._dask import is_dask_collection
 from .._validation import check_bool, check_finite, check_sample_weight
 from ..base import RegressorMixin
 from ._least_squares import (
@@ -126,6 +128,18 @@ class LinearRegression(RegressorMixin, LinearModel):
     estimator. A column whose centred norm is below max(n, p) eps times its norm is
     constant up to rounding: its coefficient is 0, as for an exactly constant column.
 
+    Data larger than memory: a ``dask.array.Array`` or ``dask.dataframe`` X (y and
+    sample_weight Dask or NumPy) is fitted out of core. One pass builds the statistics
+    of ``partial_fit`` on the workers, block by block, and merges them by a tree
+    reduction; the client solves with the code above: Cholesky of G, or, where "auto"
+    would leave it (and for "qr"/"svd"), ``_solve_r`` on the R factor of a tall-skinny
+    QR (``dask.array.linalg.tsqr``) of the centred, weighted [A | r], a second pass. A
+    second pass also makes the refinement step when the one-pass answer could differ
+    from the in-memory one by more than ~1e-12 (G with reciprocal condition number
+    below 1e-3, or R² above 0.999). The fit equals the in-memory fit to ~1e-10;
+    ``coef_`` and ``results_`` are NumPy, ``predict`` of a Dask X is a lazy Dask array,
+    and ``results_.resid`` is not kept (the samples stay on the workers).
+
     Deliberate difference from scikit-learn: its ``tol=1e-6`` treats singular values
     below 1e-6 s_max as zero, so an ill-conditioned but full-rank design (say a 50 x 12
     Vandermonde matrix) gets a truncated solution; here only those below
@@ -158,11 +172,13 @@ class LinearRegression(RegressorMixin, LinearModel):
 
         Parameters
         ----------
-        X : (n_samples, n_features) array_like
-        y : (n_samples,) array_like
+        X : (n_samples, n_features) array_like, Dask array or Dask DataFrame
+        y : (n_samples,) array_like or Dask array / Series
         sample_weight : (n_samples,) array_like, float or None
             Non-negative weights w_i (WLS); None gives every sample weight 1.
         """
+        if is_dask_collection(X):
+            return _dask.linear.fit_linear_regression(self, X, y, sample_weight)
         fit_intercept, solver = self._check_params()
         self.__dict__.pop("_moments", None)  # fit starts afresh, partial_fit continues
         X, y, w = self._check_data(X, y, sample_weight, reset=True)
@@ -246,7 +262,7 @@ class LinearRegression(RegressorMixin, LinearModel):
         y = check_regression_target(y, X.shape[0], estimator=type(self).__name__, stacklevel=4)
         return X, y, check_sample_weight(sample_weight, X.shape[0])
 
-    def _set_fit(self, solution, moments, intercept, ssr, fitted, resid):
+    def _set_fit(self, solution, moments, intercept, ssr, fitted, resid, missing_data_reason=None):
         fit_intercept = moments.centered
         self.coef_ = solution.coef
         self.intercept_ = float(intercept)
@@ -279,7 +295,7 @@ class LinearRegression(RegressorMixin, LinearModel):
             resid=resid,
             param_names=names,
             weighted=moments.weighted,
-            missing_data_reason=(
+            missing_data_reason=missing_data_reason or (
                 "the model was fitted by partial_fit, which keeps sufficient statistics but "
                 "no per-sample data; fit(X, y) gives residuals and fitted values"
             ),

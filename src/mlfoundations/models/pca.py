@@ -13,6 +13,8 @@ import numbers
 import numpy as np
 import scipy.linalg
 
+from .. import _dask
+from .._dask import is_dask_collection
 from .._utils import gram_and_column_sums, max_abs_signs, single_threaded_blas
 from .._validation import as_matrix, check_finite, check_int, check_random_state
 from ..base import BaseEstimator, TransformerMixin, check_is_fitted
@@ -82,6 +84,14 @@ class PCA(TransformerMixin, BaseEstimator):
     float32 input is computed in float64 and gives float32 attributes and outputs, as
     scikit-learn's PCA does.
 
+    A ``dask.array.Array`` or ``dask.dataframe`` X is fitted out of core by the
+    covariance method: one pass of per-block centred scatter matrices merged by a tree
+    reduction (Chan, Golub & LeVeque's update), then the same eigendecomposition, so the
+    fit equals ``svd_solver="covariance_eigh"`` in memory to ~1e-10. "auto" means
+    "covariance_eigh" there and "scratch" uses the library's eigh; "full" and
+    "randomized" need the whole matrix and raise ``ValueError``. ``transform`` and
+    ``fit_transform`` of a Dask X return lazy Dask arrays.
+
     References
     ----------
     Jolliffe, *Principal Component Analysis*, 2nd ed., Springer (2002).
@@ -128,6 +138,8 @@ class PCA(TransformerMixin, BaseEstimator):
         return self._project(X, dtype)
 
     def _fit(self, X) -> np.ndarray:
+        if is_dask_collection(X):
+            return _dask.decomposition.fit_pca(self, X)
         self._check_params()
         dtype = _float_dtype(X)
         # finiteness is checked for free on the Gram matrix in the covariance path
@@ -161,7 +173,15 @@ class PCA(TransformerMixin, BaseEstimator):
             singular_values = s
             eigenvalues = s**2 / (n_samples - 1)
             n_axes = k_max
-        eigenvalues = eigenvalues[:n_axes]
+        self._keep_components(
+            k, k_max, eigenvalues[:n_axes], components, singular_values, mean, n_samples, dtype
+        )
+        return X
+
+    def _keep_components(
+        self, k, k_max, eigenvalues, components, singular_values, mean, n_samples, dtype
+    ):
+        """Keep the leading k axes of a full spectrum (k None: all, a float: a variance share)."""
         total_var = eigenvalues.sum()
         ratio = eigenvalues / total_var if total_var > 0 else np.zeros_like(eigenvalues)
         if k is None:
@@ -174,7 +194,6 @@ class PCA(TransformerMixin, BaseEstimator):
             components[:k], eigenvalues[:k], singular_values[:k], ratio[:k], mean, n_samples,
             noise=float(eigenvalues[k:].mean()) if k < k_max else 0.0, dtype=dtype,
         )
-        return X
 
     def _fit_randomized(self, X, Xc, mean, k, dtype):
         n_samples = X.shape[0]
@@ -260,6 +279,8 @@ class PCA(TransformerMixin, BaseEstimator):
     # --- using the fit ---------------------------------------------------------------
     def transform(self, X):
         """Project X onto the principal axes: Z = (X - mu) V_k (divided by sqrt(lambda) if whiten)."""
+        if is_dask_collection(X):
+            return _dask.decomposition.transform(self, X)
         dtype = _float_dtype(X)
         X = self._validate_data(X, reset=False)
         return self._project(X, dtype)
@@ -378,7 +399,13 @@ def _covariance_eigh(X, *, scratch=False):
         centred_ss = scatter.diagonal().max()
         if centred_ss <= 0.0 or raw_ss > 1e3 * centred_ss:
             scatter, _ = gram_and_column_sums(X, shift=mean)
-        cov = scatter / (n_samples - 1)
+    eigenvalues, components = _covariance_axes(scatter / (n_samples - 1), scratch=scratch)
+    return eigenvalues, components, mean
+
+
+def _covariance_axes(cov, *, scratch=False):
+    """(eigenvalues decreasing, components as rows with signs fixed) of a covariance matrix."""
+    with single_threaded_blas():
         if scratch:
             from ..linalg import eigh
 
@@ -389,7 +416,7 @@ def _covariance_eigh(X, *, scratch=False):
     eigenvalues = np.maximum(eigenvalues[::-1], 0.0)
     components = vectors[:, ::-1].T
     components = components * max_abs_signs(components, axis=1)[:, None]
-    return eigenvalues, components, mean
+    return eigenvalues, components
 
 
 def _randomized_svd(A, k, n_oversamples, n_iter, rng):

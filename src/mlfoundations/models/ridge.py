@@ -41,6 +41,8 @@ import numpy as np
 import scipy.linalg
 from scipy.linalg import lapack
 
+from .. import _dask
+from .._dask import is_dask_collection
 from .._utils import single_threaded_blas
 from .._validation import as_matrix, as_vector, check_bool, check_finite, check_sample_weight
 from ..base import RegressorMixin
@@ -351,6 +353,12 @@ class Ridge(RegressorMixin, LinearModel):
     ill-conditioned X), "auto" switches to the SVD here and stays exact. Only a scalar
     alpha and a 1-D y are supported.
 
+    A ``dask.array.Array`` or ``dask.dataframe`` X is fitted out of core: one pass of
+    centred Gram matrices merged by a tree reduction gives Xs^T Xs and Xs^T ys for the
+    Cholesky path; where the in-memory fit would take the SVD of Xs, the SVD of the R
+    factor of a tall-skinny QR of [Xs | ys] (``dask.array.linalg.tsqr``, a second pass)
+    gives the same answer. With n_samples < n_features that path replaces the dual one.
+
     References
     ----------
     A. E. Hoerl and R. W. Kennard, Technometrics 12 (1970), 55-67.
@@ -377,11 +385,13 @@ class Ridge(RegressorMixin, LinearModel):
 
         Parameters
         ----------
-        X : (n_samples, n_features) array_like
-        y : (n_samples,) array_like
+        X : (n_samples, n_features) array_like, Dask array or Dask DataFrame
+        y : (n_samples,) array_like or Dask array / Series
         sample_weight : (n_samples,) array_like, float or None
             Non-negative weights s_i of the squared residuals.
         """
+        if is_dask_collection(X):
+            return _dask.linear.fit_ridge(self, X, y, sample_weight)
         alpha = _check_alpha(self.alpha)
         fit_intercept = check_bool(self.fit_intercept, "fit_intercept")
         if self.solver not in _SOLVERS:

@@ -8,6 +8,12 @@ of Chan, Golub and LeVeque: compute the mean, then the sums of powers of the
 deviations from it, corrected for the rounding error left in the mean (:mod:`._common`).
 Quantiles and the median are in :mod:`.quantiles`, ``RunningMoments`` in :mod:`.moments`.
 
+Every function here also takes a ``dask.array.Array`` or a ``dask.dataframe`` DataFrame
+or Series, reduced over every entry (``axis=None``) or over the rows (``axis=0``): each
+block becomes a ``RunningMoments`` on the workers and the blocks merge by its pairwise
+update in a tree, one pass over data larger than memory, equal to the in-memory result
+to ~1e-10 (deviations beyond ~1e77, whose fourth powers overflow, are refused there).
+
 References
 ----------
 Chan, T. F., Golub, G. H. and LeVeque, R. J. (1983). Algorithms for computing the
@@ -25,6 +31,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .. import _dask
+from .._dask import is_dask_collection
 from .._validation import check_bool, check_finite
 from ._common import (
     _check_ddof,
@@ -78,6 +86,8 @@ def mean(x, axis=None):
     >>> mean([[1.0, 2.0], [3.0, 4.0]], axis=0)
     array([2., 3.])
     """
+    if is_dask_collection(x):
+        return _dask.moments.mean(x, axis)
     x, axes, n = _sample(x, axis)
     with np.errstate(over="ignore", invalid="ignore"):
         xbar = np.sum(x, axis=axes, keepdims=True) / n
@@ -135,6 +145,8 @@ def var(x, axis=None, ddof=0):
     >>> var(x, ddof=1)
     30.0
     """
+    if is_dask_collection(x):
+        return _dask.moments.var(x, axis, ddof)
     x, axes, n = _sample(x, axis)
     ddof = _check_ddof(ddof, n)
     s, m2 = _scaled_m2(x, axes, n)
@@ -182,6 +194,8 @@ def std(x, axis=None, ddof=0):
     >>> std([2.0, 4.0, 4.0, 4.0, 5.0, 5.0, 7.0, 9.0])
     2.0
     """
+    if is_dask_collection(x):
+        return _dask.moments.std(x, axis, ddof)
     x, axes, n = _sample(x, axis)
     ddof = _check_ddof(ddof, n)
     s, m2 = _scaled_m2(x, axes, n)
@@ -221,6 +235,8 @@ def sem(x, axis=None, ddof=1):
     >>> sem([1.0, 2.0, 3.0, 4.0, 5.0])  # s = sqrt(2.5), n = 5
     0.7071067811865476
     """
+    if is_dask_collection(x):
+        return _dask.moments.sem(x, axis, ddof)
     x, axes, n = _sample(x, axis)
     ddof = _check_ddof(ddof, n)
     s, m2 = _scaled_m2(x, axes, n)
@@ -280,6 +296,8 @@ def skewness(x, axis=None, bias=True):
     >>> round(skewness([0.0, 0.0, 0.0, 1.0]), 12)  # a long right tail
     1.154700538379
     """
+    if is_dask_collection(x):
+        return _dask.moments.skewness(x, axis, bias)
     bias = check_bool(bias, "bias")
     n, axes, m2, m3, _ = _shape_sums(x, axis, 1 if bias else 3, "skewness")
     return _output(np.squeeze(_skewness_from_sums(n, m2, m3, bias), axis=axes))
@@ -326,6 +344,8 @@ def kurtosis(x, axis=None, fisher=True, bias=True):
     >>> kurtosis([-1.0, 1.0], fisher=False)
     1.0
     """
+    if is_dask_collection(x):
+        return _dask.moments.kurtosis(x, axis, fisher, bias)
     fisher = check_bool(fisher, "fisher")
     bias = check_bool(bias, "bias")
     n, axes, m2, _, m4 = _shape_sums(x, axis, 1 if bias else 4, "kurtosis")
@@ -431,6 +451,8 @@ def describe(x, axis=0, ddof=1):
     (5, (1.0, 10.0), 4.0, 12.5)
     >>> nobs, minmax, mean, variance, skewness, kurtosis = result
     """
+    if is_dask_collection(x):
+        return _dask.moments.describe(x, axis, ddof)
     x, axes, n = _sample(x, axis, finite=True)
     ddof = _check_ddof(ddof, n)
     s, mu, e, m2, m3, m4 = _scaled_central_power_sums(x, axes, n)

@@ -32,6 +32,8 @@ from __future__ import annotations
 import math
 import warnings
 
+from .. import _dask
+from .._dask import is_dask_collection
 from .._validation import check_bool, check_finite, check_int, check_probability, check_rng
 from ..probability.beta import Beta
 from ..probability.normal import Normal
@@ -69,7 +71,9 @@ def _check_confidence(confidence) -> float:
     return check_probability(confidence, "confidence", open_interval=True)
 
 
-def _t_interval(estimate, se, df, confidence, *, estimate_name, method, degenerate):
+def _t_interval(
+    estimate, se, df, confidence, *, estimate_name, method, degenerate, stacklevel=3
+):
     """``estimate -+ t_{df}(1 - alpha/2) se``; a zero ``se`` gives the point, with a warning."""
     if se > 0.0:
         half = se * float(StudentT(df).isf(0.5 * (1.0 - confidence)))
@@ -79,7 +83,7 @@ def _t_interval(estimate, se, df, confidence, *, estimate_name, method, degenera
             f"{degenerate}: the standard error is 0 and the interval is the single point "
             f"{estimate!r}",
             RuntimeWarning,
-            stacklevel=3,
+            stacklevel=stacklevel,
         )
         low = high = estimate
     return IntervalEstimate(
@@ -100,7 +104,8 @@ def confidence_interval(data, confidence=0.95) -> IntervalEstimate:
     Parameters
     ----------
     data : (n,) array_like
-        The sample, 1-D, finite, n >= 2.
+        The sample, 1-D, finite, n >= 2; a Dask array or Series is summarised in one
+        pass of mergeable moments.
     confidence : float, default 0.95
         Confidence level ``c``, strictly between 0 and 1.
 
@@ -139,17 +144,29 @@ def confidence_interval(data, confidence=0.95) -> IntervalEstimate:
     >>> round(low, 6), round(high, 6)
     (4.809509, 5.423825)
     """
+    if is_dask_collection(data):
+        return _dask.moments.confidence_interval(data, confidence)
     x = as_sample(data, "data")
     confidence = _check_confidence(confidence)
     n = x.shape[0]
+    _check_interval_size(n)
+    mean, rss = mean_and_rss(x, "data")
+    return _mean_interval(n, mean, rss, confidence)
+
+
+def _check_interval_size(n):
     if n < 2:
         raise ValueError(
             f"data needs at least 2 observations for a t interval (df = n - 1 >= 1), got {n}"
         )
-    mean, rss = mean_and_rss(x, "data")
+
+
+def _mean_interval(n, mean, rss, confidence, stacklevel=4):
+    """The t interval for a mean from the sample's (n, mean, sqrt(M2))."""
     return _t_interval(
         mean, rss / math.sqrt(n * (n - 1.0)), float(n - 1), confidence,
         estimate_name="mean", method="Student's t", degenerate="data has zero variance",
+        stacklevel=stacklevel,
     )
 
 

@@ -16,6 +16,11 @@ first). Degenerate samples are handled explicitly, never by a silent NaN:
   ``T = +-inf`` with p-value 0 (1 for the one-sided alternative pointing the other
   way) is returned, the limit of the test as the spread goes to zero, with a
   ``RuntimeWarning``; the confidence interval shrinks to the point estimate.
+
+``ttest_ind``, ``ttest_1samp`` and ``ttest_rel`` also take samples held in Dask arrays
+or Series (one or both): their (n, mean, M2) (of the differences for ``ttest_rel``) come
+from one pass of mergeable moments (``RunningMoments`` per block, merged in a tree) and
+the test is formed from them by the same code.
 """
 
 from __future__ import annotations
@@ -26,6 +31,8 @@ import warnings
 import numpy as np
 from scipy import special
 
+from .. import _dask
+from .._dask import is_dask_collection
 from .._validation import check_bool, check_finite, check_real
 from ..probability.normal import Normal
 from ..probability.student_t import StudentT
@@ -73,7 +80,7 @@ def _pvalue(statistic: float, df: float | None, alternative: str) -> float:
 
 def _location_test(
     *, test, statistic_name, estimate, estimate_name, null_value, se, df, alternative,
-    effect_size=None, effect_size_name=None, constant_what,
+    effect_size=None, effect_size_name=None, constant_what, stacklevel=3,
 ) -> TestResult:
     """Form ``T = (estimate - null_value) / se``, its p-value, and the result.
 
@@ -102,7 +109,7 @@ def _location_test(
             f"{constant_what}: the standard error is 0, so {statistic_name} = "
             f"{statistic} and p = {pvalue}",
             RuntimeWarning,
-            stacklevel=3,
+            stacklevel=stacklevel,
         )
     return TestResult(
         test=test,
@@ -220,14 +227,27 @@ def ttest_ind(a, b, *, equal_var=True, alternative="two-sided") -> TestResult:
     >>> round(t, 10), round(p, 10)   # R: t.test(c(2,3,5), c(1.5), var.equal=TRUE)
     (1.0394023008, 0.4077799077)
     """
+    if is_dask_collection(a) or is_dask_collection(b):
+        return _dask.moments.ttest_ind(a, b, equal_var=equal_var, alternative=alternative)
     a = as_sample(a, "a")
     b = as_sample(b, "b")
     if equal_var is not True and equal_var is not False:
         equal_var = check_bool(equal_var, "equal_var")
     alternative = _check_alternative(alternative)
-    n_a, n_b = a.shape[0], b.shape[0]
     mean_a, rss_a = mean_and_rss(a, "a")
     mean_b, rss_b = mean_and_rss(b, "b")
+    return _ttest_ind_from_summaries(
+        a.shape[0], mean_a, rss_a, b.shape[0], mean_b, rss_b, equal_var, alternative
+    )
+
+
+def _ttest_ind_from_summaries(
+    n_a, mean_a, rss_a, n_b, mean_b, rss_b, equal_var, alternative, stacklevel=4
+):
+    """Student's or Welch's test from each sample's (n, mean, sqrt(M2)).
+
+    ``stacklevel`` points a zero-variance warning at the caller of the public function.
+    """
     test = "Student's two-sample t-test" if equal_var else "Welch's two-sample t-test"
     se, df = _two_sample_se(n_a, rss_a, n_b, rss_b, equal_var, test)
     estimate = mean_a - mean_b
@@ -236,7 +256,7 @@ def ttest_ind(a, b, *, equal_var=True, alternative="two-sided") -> TestResult:
         test=test, statistic_name="t", estimate=estimate, estimate_name="mean(a) - mean(b)",
         null_value=0.0, se=se, df=df, alternative=alternative,
         effect_size=_ratio(estimate, pooled_sd), effect_size_name="Cohen's d",
-        constant_what="both samples have zero variance",
+        constant_what="both samples have zero variance", stacklevel=stacklevel,
     )
 
 
@@ -284,19 +304,30 @@ def ttest_1samp(a, popmean=0.0, *, alternative="two-sided") -> TestResult:
     >>> round(res.statistic, 6), res.df
     (2.304074, 4.0)
     """
+    if is_dask_collection(a):
+        return _dask.moments.ttest_1samp(a, popmean, alternative=alternative)
     a = as_sample(a, "a")
     popmean = check_real(popmean, "popmean")
     alternative = _check_alternative(alternative)
     n = a.shape[0]
+    _check_one_sample_size(n)
+    mean, rss = mean_and_rss(a, "a")
+    return _ttest_1samp_from_summary(n, mean, rss, popmean, alternative)
+
+
+def _check_one_sample_size(n):
     if n < 2:
         raise ValueError(f"a needs at least 2 observations for a t-test (df = n - 1 >= 1), got {n}")
-    mean, rss = mean_and_rss(a, "a")
+
+
+def _ttest_1samp_from_summary(n, mean, rss, popmean, alternative, stacklevel=4):
+    """The one-sample t-test from the sample's (n, mean, sqrt(M2))."""
     sd = rss / math.sqrt(n - 1.0)
     return _location_test(
         test="one-sample t-test", statistic_name="t", estimate=mean, estimate_name="mean(a)",
         null_value=popmean, se=sd / math.sqrt(n), df=float(n - 1), alternative=alternative,
         effect_size=_ratio(mean - popmean, sd), effect_size_name="Cohen's d",
-        constant_what="a has zero variance",
+        constant_what="a has zero variance", stacklevel=stacklevel,
     )
 
 
@@ -341,16 +372,13 @@ def ttest_rel(a, b, *, alternative="two-sided") -> TestResult:
     >>> round(t, 6)
     5.196152
     """
+    if is_dask_collection(a) or is_dask_collection(b):
+        return _dask.moments.ttest_rel(a, b, alternative=alternative)
     a = as_sample(a, "a")
     b = as_sample(b, "b")
     alternative = _check_alternative(alternative)
     n = a.shape[0]
-    if b.shape[0] != n:
-        raise ValueError(
-            f"a and b must have the same length for a paired test, got {n} and {b.shape[0]}"
-        )
-    if n < 2:
-        raise ValueError(f"a paired t-test needs at least 2 pairs (df = n - 1 >= 1), got {n}")
+    _check_pairs(n, b.shape[0])
     try:
         with np.errstate(over="ignore", invalid="ignore"):
             d = a - b
@@ -359,10 +387,24 @@ def ttest_rel(a, b, *, alternative="two-sided") -> TestResult:
         check_finite(a, "a")
         check_finite(b, "b")
         raise ValueError("a - b overflows float64; rescale the data") from None
+    return _ttest_rel_from_summary(n, mean, rss, alternative)
+
+
+def _check_pairs(n_a, n_b):
+    if n_b != n_a:
+        raise ValueError(
+            f"a and b must have the same length for a paired test, got {n_a} and {n_b}"
+        )
+    if n_a < 2:
+        raise ValueError(f"a paired t-test needs at least 2 pairs (df = n - 1 >= 1), got {n_a}")
+
+
+def _ttest_rel_from_summary(n, mean, rss, alternative, stacklevel=4):
+    """The paired t-test from the differences' (n, mean, sqrt(M2))."""
     sd = rss / math.sqrt(n - 1.0)
     return _location_test(
         test="paired t-test", statistic_name="t", estimate=mean, estimate_name="mean(a - b)",
         null_value=0.0, se=sd / math.sqrt(n), df=float(n - 1), alternative=alternative,
         effect_size=_ratio(mean, sd), effect_size_name="Cohen's d_z",
-        constant_what="the differences a - b have zero variance",
+        constant_what="the differences a - b have zero variance", stacklevel=stacklevel,
     )

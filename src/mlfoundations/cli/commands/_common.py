@@ -11,6 +11,7 @@ import json
 import math
 import sys
 from contextlib import contextmanager
+from enum import Enum
 from pathlib import Path
 from typing import Annotated, List, Optional
 
@@ -39,7 +40,54 @@ DropMissingOption = Annotated[
 FileArgument = Annotated[
     Path, typer.Argument(metavar="FILE", help="CSV or Parquet file, one row per sample.", show_default=False)
 ]
+#: FILE of the commands with --engine
+EngineFileArgument = Annotated[
+    Path,
+    typer.Argument(
+        metavar="FILE",
+        help="CSV or Parquet file, one row per sample; with --engine dask a glob of such files "
+        "(quote it: 'data/part-*.csv').",
+        show_default=False,
+    ),
+]
 ColumnsOption = Optional[List[str]]
+
+
+class Engine(str, Enum):
+    numpy = "numpy"
+    dask = "dask"
+
+
+EngineOption = Annotated[
+    Engine,
+    typer.Option(
+        "--engine",
+        help="numpy: read FILE into memory. dask: FILE may be a glob of CSV/Parquet files, "
+        "computed out of core on a Dask cluster.",
+    ),
+]
+WorkersOption = Annotated[
+    Optional[int],
+    typer.Option("--workers", metavar="N", help="--engine dask: workers of the local cluster (default: 2).",
+                 show_default=False),
+]
+MemoryLimitOption = Annotated[
+    Optional[str],
+    typer.Option("--memory-limit", metavar="SIZE",
+                 help="--engine dask: memory limit per worker, e.g. 4GiB (default: auto).",
+                 show_default=False),
+]
+SchedulerOption = Annotated[
+    Optional[str],
+    typer.Option("--scheduler", metavar="ADDRESS",
+                 help="--engine dask: use the existing Dask scheduler at ADDRESS (e.g. tcp://host:8786) "
+                 "instead of starting a local cluster.", show_default=False),
+]
+ThreadsOption = Annotated[
+    bool,
+    typer.Option("--threads", help="--engine dask: run the local workers as threads of this process, "
+                 "not as processes."),
+]
 
 
 def help_text(doc: str) -> str:
@@ -61,6 +109,39 @@ def stdout_console():
 def load(file: Path, encoding: str | None) -> Table:
     """Read the input table (errors are DataError/UsageError naming the file)."""
     return read_table(file, encoding=encoding)
+
+
+def engine_spec(engine, workers, memory_limit, scheduler, threads, unsupported=None):
+    """The checked engine options (UsageError before any work); ``unsupported`` maps the
+    options that need the whole data in memory to whether they were given."""
+    from .._engine import EngineSpec
+
+    spec = EngineSpec(Engine(engine).value, workers, memory_limit, scheduler, not threads)
+    spec.check(unsupported)
+    return spec
+
+
+@contextmanager
+def open_table(file: Path, encoding: str | None, spec):
+    """The input table for the engine of ``spec``, inside a Dask client with ``--engine dask``.
+
+    Yields a :class:`~mlfoundations.cli._data.Table` (NumPy engine) or a
+    :class:`~mlfoundations.cli._engine.DaskTable`; the Dask client (and a cluster it
+    started) is closed when the block ends, also on error.
+    """
+    if not spec.dask:
+        yield load(file, encoding)
+        return
+    from .._engine import dask_client, read_dask_table
+
+    table = read_dask_table(file, encoding=encoding)  # a glob that matches nothing: before the cluster
+    with dask_client(spec):
+        yield table
+
+
+def is_lazy(x) -> bool:
+    """Whether ``x`` is a Dask collection (without importing Dask)."""
+    return type(x).__module__.startswith("dask")
 
 
 def column_list(values, table: Table) -> list | None:
@@ -116,6 +197,10 @@ def library_errors(path: Path, what: str):
     try:
         yield
     except ValueError as exc:
+        if str(exc).startswith("Mismatched dtypes found"):  # --engine dask: a CSV partition
+            from .._engine import mismatched_dtypes
+
+            raise DataError(f"{path}: {mismatched_dtypes(str(exc))}") from exc
         raise DataError(f"{path}: {what}: {exc}") from exc
 
 

@@ -20,7 +20,7 @@ class Unit(str, Enum):
 
 
 def info(
-    file: c.FileArgument,
+    file: c.EngineFileArgument,
     target: Annotated[str, typer.Option("--target", "-y", help="The column to explain.", show_default=False)],
     features: Annotated[
         c.ColumnsOption,
@@ -57,6 +57,11 @@ def info(
     as_json: c.JsonOption = False,
     encoding: c.EncodingOption = None,
     drop_missing: c.DropMissingOption = False,
+    engine: c.EngineOption = c.Engine.numpy,
+    workers: c.WorkersOption = None,
+    memory_limit: c.MemoryLimitOption = None,
+    scheduler: c.SchedulerOption = None,
+    threads: c.ThreadsOption = False,
 ):
     """Entropy of the target, and every feature ranked by its mutual information with it.
 
@@ -71,41 +76,50 @@ def info(
     """
     from ...information import entropy, mutual_info_classif, mutual_info_regression
 
-    table = c.load(file, encoding)
-    table.require([target], option="--target")
-    forced_discrete = set(table.require(c.column_list(discrete, table) or [], option="--discrete"))
-    forced_continuous = set(table.require(c.column_list(continuous, table) or [], option="--continuous"))
-    both = forced_discrete & forced_continuous
-    if both:
-        raise c.UsageError(f"column {sorted(both)[0]!r} is given to both --discrete and --continuous")
-    names = c.column_list(features, table)
-    names = table.require(names, option="--features") if names else [n for n in table.columns if n != target]
-    if target in names:
-        raise c.UsageError(f"--features: column {target!r} is also the target")
-    if not names:
-        raise c.DataError(f"{table.path}: no feature columns besides the target {target!r}")
-    table = table.complete([target, *names], drop_missing=drop_missing)
+    spec = c.engine_spec(engine, workers, memory_limit, scheduler, threads)
+    with c.open_table(file, encoding, spec) as table:
+        table.require([target], option="--target")
+        forced_discrete = set(table.require(c.column_list(discrete, table) or [], option="--discrete"))
+        forced_continuous = set(table.require(c.column_list(continuous, table) or [], option="--continuous"))
+        both = forced_discrete & forced_continuous
+        if both:
+            raise c.UsageError(f"column {sorted(both)[0]!r} is given to both --discrete and --continuous")
+        names = c.column_list(features, table)
+        names = (table.require(names, option="--features") if names
+                 else [n for n in table.columns if n != target])
+        if target in names:
+            raise c.UsageError(f"--features: column {target!r} is also the target")
+        if not names:
+            raise c.DataError(f"{table.path}: no feature columns besides the target {target!r}")
+        table = table.complete([target, *names], drop_missing=drop_missing)
+        lazy = c.is_lazy(table.frame)
+        forced = forced_discrete | forced_continuous
+        detected = _detect_discrete(table, [n for n in [target, *names] if n not in forced], lazy)
 
-    def kind(name) -> str:
-        if name in forced_discrete or name in forced_continuous:
-            return "discrete" if name in forced_discrete else "continuous"
-        return "discrete" if _looks_discrete(table, name) else "continuous"
+        def kind(name) -> str:
+            if name in forced:
+                return "discrete" if name in forced_discrete else "continuous"
+            return "discrete" if detected[name] else "continuous"
 
-    kinds = [kind(n) for n in names]
-    X = np.column_stack([_values(table, n, k) for n, k in zip(names, kinds)])
-    target_kind = kind(target)
-    base = 2.0 if unit is Unit.bits else np.e
-    mask = np.array([k == "discrete" for k in kinds])
-    with c.library_errors(table.path, "mutual information"):
-        if target_kind == "discrete":
-            y = table.labels(target)
-            _, counts = np.unique(y, return_counts=True)
-            h = entropy(counts, base=base, normalize=True)
-            mi = mutual_info_classif(X, y, discrete_features=mask, n_neighbors=neighbors, base=base, rng=seed)
-        else:
-            y, counts, h = table.numeric([target])[:, 0], None, None
-            mi = mutual_info_regression(X, y, discrete_features=mask, n_neighbors=neighbors, base=base,
-                                        rng=seed)
+        kinds = [kind(n) for n in names]
+        target_kind = kind(target)
+        if lazy:
+            _check_dask_kinds(names, kinds, target, target_kind)
+        X = _feature_matrix(table, names, kinds, lazy)
+        base = 2.0 if unit is Unit.bits else np.e
+        mask = np.array([k == "discrete" for k in kinds])
+        with c.library_errors(table.path, "mutual information"):
+            if target_kind == "discrete":
+                y = table.labels(target)
+                _, counts = table.value_counts(target) if lazy else np.unique(y, return_counts=True)
+                h = entropy(counts, base=base, normalize=True)
+                mi = mutual_info_classif(X, y, discrete_features=mask, n_neighbors=neighbors, base=base,
+                                         rng=seed)
+            else:
+                y, counts, h = table.numeric([target])[:, 0], None, None
+                mi = mutual_info_regression(X, y, discrete_features=mask, n_neighbors=neighbors, base=base,
+                                            rng=seed)
+        n_samples = int(counts.sum()) if lazy else table.n_rows
     order = np.argsort(-mi, kind="stable")
     ranked = [
         {"name": names[j], "kind": kinds[j], "mutual_information": mi[j],
@@ -113,9 +127,9 @@ def info(
         for j in order
     ]
     doc = {"command": "info", "file": str(file), "target": target, "target_kind": target_kind,
-           "n_samples": table.n_rows, "n_classes": None if counts is None else int(counts.size),
+           "n_samples": n_samples, "n_classes": None if counts is None else int(counts.size),
            "entropy": h, "unit": unit.value, "features": ranked}
-    about = [("rows", table.n_rows), ("target", f"{target} ({target_kind})")]
+    about = [("rows", n_samples), ("target", f"{target} ({target_kind})")]
     if h is not None:
         about += [("classes", counts.size), (f"H({target})", f"{h:.4f} {unit.value}"),
                   ("largest possible", f"{np.log(counts.size) / np.log(base):.4f} {unit.value}")]
@@ -131,6 +145,65 @@ def info(
         notes.append(f"{target!r} is continuous: no entropy from frequencies; "
                      "mutual information by k-nearest neighbours")
     c.emit(as_json, doc, [c.key_values(None, about), c.table(None, heads, rows)], notes)
+
+
+def _detect_discrete(table, names, lazy) -> dict:
+    """{name: whether the column looks discrete}: text, or whole numbers with at most
+    MAX_LEVELS distinct values (a Dask table: every column in one pass)."""
+    if not lazy:
+        return {name: _looks_discrete(table, name) for name in names}
+    import dask
+    import pandas as pd
+
+    def first_levels(part):
+        return pd.Series(pd.unique(part.to_numpy())[: MAX_LEVELS + 1], dtype=part.dtype)
+
+    numeric = [n for n in names if table.is_numeric(n)]
+    seen = dask.compute(*[table.frame[n].map_partitions(first_levels, meta=table.frame[n]) for n in numeric])
+    out = {n: True for n in names if n not in numeric}
+    for name, values in zip(numeric, seen):
+        values = pd.unique(values.to_numpy())
+        if np.isnan(values).any():
+            raise c.DataError(f"{table.path}: column {name!r} has missing values; pass --drop-missing to "
+                              "drop rows with missing values")
+        out[name] = values.size <= MAX_LEVELS and bool(np.all(values == np.round(values)))
+    return out
+
+
+def _check_dask_kinds(names, kinds, target, target_kind) -> None:
+    """--engine dask counts discrete columns only: a continuous one is a usage error."""
+    why = ("the nearest-neighbour estimate needs every sample in memory; it is not available "
+           "with --engine dask")
+    if target_kind == "continuous":
+        raise c.UsageError(f"--target {target!r} is continuous: {why} (--discrete {target} if its "
+                           "values are classes)")
+    for name, kind in zip(names, kinds):
+        if kind == "continuous":
+            raise c.UsageError(f"feature {name!r} is continuous: {why}; choose discrete features "
+                               "with --features, or --discrete if its values are classes")
+
+
+def _feature_matrix(table, names, kinds, lazy):
+    """The features as numbers, column by column: a NumPy matrix, or a Dask DataFrame
+    of float64 columns partitioned as the table (text as codes of the sorted levels)."""
+    if not lazy:
+        return np.column_stack([_values(table, n, k) for n, k in zip(names, kinds)])
+    import pandas as pd
+
+    levels = {n: table.value_counts(n)[0] for n, k in zip(names, kinds)
+              if k == "discrete" and not table.is_numeric(n)}
+
+    def as_numbers(part):
+        columns = {}
+        for name in names:
+            if name in levels:
+                columns[name] = pd.Categorical(part[name], categories=levels[name]).codes.astype(np.float64)
+            else:
+                columns[name] = part[name].to_numpy(dtype=np.float64)
+        return pd.DataFrame(columns, index=part.index)
+
+    meta = pd.DataFrame({n: pd.Series(dtype=np.float64) for n in names})
+    return table.frame.map_partitions(as_numbers, meta=meta)
 
 
 def _looks_discrete(table, name) -> bool:

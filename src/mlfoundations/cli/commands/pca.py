@@ -13,7 +13,7 @@ from . import _common as c
 
 
 def pca(
-    file: c.FileArgument,
+    file: c.EngineFileArgument,
     columns: Annotated[
         c.ColumnsOption,
         typer.Option(
@@ -66,6 +66,11 @@ def pca(
     as_json: c.JsonOption = False,
     encoding: c.EncodingOption = None,
     drop_missing: c.DropMissingOption = False,
+    engine: c.EngineOption = c.Engine.numpy,
+    workers: c.WorkersOption = None,
+    memory_limit: c.MemoryLimitOption = None,
+    scheduler: c.SchedulerOption = None,
+    threads: c.ThreadsOption = False,
 ):
     """Principal components: explained variance, loadings, the projected data.
 
@@ -80,33 +85,37 @@ def pca(
         raise c.UsageError(f"--variance {variance:g}: must lie strictly between 0 and 1")
     if color_by is not None and plot_projection is None:
         raise c.UsageError("--color-by needs --plot-projection")
+    spec = c.engine_spec(engine, workers, memory_limit, scheduler, threads, unsupported={
+        "--output": output is not None, "--plot-projection": plot_projection is not None,
+        "--color-by": color_by is not None})
     c.check_outputs(file, force, figures={"--plot": plot, "--plot-projection": plot_projection},
                     others={"--output": output})
-    table = c.load(file, encoding)
-    names, note = c.numeric_features(table, c.column_list(columns, table),
-                                     exclude=(color_by,) if color_by else (), option="--columns")
-    if color_by is not None:
-        table.require([color_by], option="--color-by")
-    table = table.complete(names + ([color_by] if color_by else []), drop_missing=drop_missing)
-    X = table.numeric(names)
-    if standardize:
-        X = _standardize(X, names, table.path)
-    n_components = variance if variance is not None else (k if k is not None else min(2, *X.shape))
-    with c.library_errors(table.path, "PCA"):
-        model = PCA(n_components=n_components).fit(X)
-        Z = model.transform(X)
+    with c.open_table(file, encoding, spec) as table:
+        names, note = c.numeric_features(table, c.column_list(columns, table),
+                                         exclude=(color_by,) if color_by else (), option="--columns")
+        if color_by is not None:
+            table.require([color_by], option="--color-by")
+        table = table.complete(names + ([color_by] if color_by else []), drop_missing=drop_missing)
+        X = table.numeric(names)
+        if standardize:
+            X = _standardize(X, names, table.path)
+        known = [int(n) for n in X.shape if not np.isnan(n)]  # a Dask X counts its rows while fitting
+        n_components = variance if variance is not None else (k if k is not None else min(2, *known))
+        with c.library_errors(table.path, "PCA"):
+            model = PCA(n_components=n_components).fit(X)
+            Z = model.transform(X) if output is not None else None
+        if plot is not None or plot_projection is not None:
+            _plots(model, X, table.labels(color_by) if color_by else None, plot, plot_projection)
     ratio = model.explained_variance_ratio_
     labels = [f"PC{i + 1}" for i in range(model.n_components_)]
     if output is not None:
         import pandas as pd
 
         write_table(pd.DataFrame(Z, columns=labels), output)
-    if plot is not None or plot_projection is not None:
-        _plots(model, X, table.labels(color_by) if color_by else None, plot, plot_projection)
     doc = {
         "command": "pca",
         "file": str(file),
-        "n_samples": int(X.shape[0]),
+        "n_samples": int(model.n_samples_),
         "columns": names,
         "standardized": standardize,
         "n_components": int(model.n_components_),
@@ -123,7 +132,7 @@ def pca(
     }
     what = "standardized columns" if standardize else "columns"
     summary = c.table(
-        f"PCA of {file.name}: {X.shape[0]} rows, {len(names)} {what}",
+        f"PCA of {file.name}: {model.n_samples_} rows, {len(names)} {what}",
         ["component", ">variance", ">% of variance", ">cumulative %", ">singular value"],
         [
             (lab, c.num(v), f"{100 * r:.2f}", f"{100 * cr:.2f}", c.num(s))
@@ -141,13 +150,25 @@ def pca(
     c.emit(as_json, doc, [summary, loadings], notes)
 
 
-def _standardize(X: np.ndarray, names, path) -> np.ndarray:
-    """(X - mean) / sd, column by column, sd with n - 1 (the sample standard deviation)."""
-    sd = X.std(axis=0, ddof=1) if X.shape[0] > 1 else np.zeros(X.shape[1])
+def _standardize(X, names, path):
+    """(X - mean) / sd, column by column, sd with n - 1 (the sample standard deviation).
+
+    A Dask X: the means and standard deviations from one pass, the scaling lazy."""
+    if c.is_lazy(X):
+        import dask
+
+        mean, sd = dask.compute(X.mean(axis=0), X.std(axis=0, ddof=1))
+        bad = np.flatnonzero(~np.isfinite(mean))
+        if bad.size:
+            raise DataError(f"{path}: column {names[bad[0]]!r} holds missing or non-finite values; "
+                            "pass --drop-missing to drop rows with missing values")
+    else:
+        mean = X.mean(axis=0)
+        sd = X.std(axis=0, ddof=1) if X.shape[0] > 1 else np.zeros(X.shape[1])
     constant = np.flatnonzero(~(sd > 0))
     if constant.size:
         raise DataError(f"{path}: column {names[constant[0]]!r} is constant; it cannot be standardized")
-    return (X - X.mean(axis=0)) / sd
+    return (X - mean) / sd
 
 
 def _plots(model, X, y, scree_path, projection_path) -> None:
@@ -157,7 +178,7 @@ def _plots(model, X, y, scree_path, projection_path) -> None:
     from ...plotting import plot_projection, plot_scree
 
     if scree_path is not None:
-        full = model if model.n_components_ == min(X.shape) else PCA().fit(X)
+        full = model if model.n_components_ == min(model.n_samples_, model.n_features_in_) else PCA().fit(X)
         plot_scree(full).savefig(scree_path)
     if projection_path is not None:
         if min(X.shape) < 2:

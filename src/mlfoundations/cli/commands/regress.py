@@ -12,7 +12,7 @@ from . import _common as c
 
 
 def regress(
-    file: c.FileArgument,
+    file: c.EngineFileArgument,
     target: Annotated[str, typer.Option("--target", "-y", help="The column to predict.", show_default=False)],
     features: Annotated[
         c.ColumnsOption,
@@ -53,6 +53,11 @@ def regress(
     as_json: c.JsonOption = False,
     encoding: c.EncodingOption = None,
     drop_missing: c.DropMissingOption = False,
+    engine: c.EngineOption = c.Engine.numpy,
+    workers: c.WorkersOption = None,
+    memory_limit: c.MemoryLimitOption = None,
+    scheduler: c.SchedulerOption = None,
+    threads: c.ThreadsOption = False,
 ):
     """Regress a column on others: the OLS table (coef, std err, t, p, CI, R², F) or a penalised fit.
 
@@ -64,27 +69,33 @@ def regress(
     c.check_exclusive(**{"--ridge": ridge, "--lasso": lasso, "--logistic": logistic})
     if not 0.0 < confidence < 1.0:
         raise c.UsageError(f"--confidence {confidence:g}: must lie strictly between 0 and 1")
+    spec = c.engine_spec(engine, workers, memory_limit, scheduler, threads,
+                         unsupported={"--lasso": lasso is not None, "--logistic": logistic})
     save = c.model_path(save)
     c.check_outputs(file, force, others={"--save": save})
-    table = c.load(file, encoding)
-    table.require([target], option="--target")
-    names, note = c.numeric_features(table, c.column_list(features, table), exclude=(target,),
-                                     option="--features")
-    table = table.complete([target, *names], drop_missing=drop_missing)
-    X = c.features_frame(table.numeric(names), names)
-    y = table.labels(target) if logistic else table.numeric([target])[:, 0]
-    fit_intercept = not no_intercept
-    with c.library_errors(table.path, "the fit failed"):
-        if logistic:
-            doc, shown, model = _logistic(X, y, fit_intercept)
-        elif ridge is not None or lasso is not None:
-            doc, shown, model = _penalised(X, y, ridge, lasso, fit_intercept)
+    with c.open_table(file, encoding, spec) as table:
+        table.require([target], option="--target")
+        names, note = c.numeric_features(table, c.column_list(features, table), exclude=(target,),
+                                         option="--features")
+        table = table.complete([target, *names], drop_missing=drop_missing)
+        if c.is_lazy(table.frame):
+            data = table.numeric_frame([*names, target])  # X and y: the same partitions
+            X, y = data[names], data[target]
         else:
-            doc, shown, model = _ols(X, y, fit_intercept, confidence)
+            X = c.features_frame(table.numeric(names), names)
+            y = table.labels(target) if logistic else table.numeric([target])[:, 0]
+        fit_intercept = not no_intercept
+        with c.library_errors(table.path, "the fit failed"):
+            if logistic:
+                doc, shown, model = _logistic(X, y, fit_intercept)
+            elif ridge is not None or lasso is not None:
+                doc, shown, model = _penalised(X, y, ridge, lasso, fit_intercept)
+            else:
+                doc, shown, model = _ols(X, y, fit_intercept, confidence)
     if save is not None:
         save = c.save_model(model, save, force)
     head = {"command": "regress", "file": str(file), "target": target, "features": names,
-            "n_samples": int(X.shape[0])}
+            "n_samples": int(doc.pop("n_samples"))}
     title = f"{file.name}: {target} ~ {' + '.join(names) if len(names) <= 6 else f'{len(names)} features'}"
     notes = [note, *table.notes, f"saved the model to {save}" if save else None]
     c.emit(as_json, {**head, **doc, "saved": save}, [title, *shown], notes)
@@ -103,6 +114,7 @@ def _ols(X, y, fit_intercept, confidence):
     ]
     doc = {
         "model": "ols",
+        "n_samples": res.nobs,
         "coefficients": rows,
         "confidence": confidence,
         "r_squared": res.rsquared,
@@ -147,16 +159,32 @@ def _penalised(X, y, ridge, lasso, fit_intercept):
     coef = np.ravel(model.coef_)
     rows = [{"term": "const", "coef": float(model.intercept_)}] if fit_intercept else []
     rows += [{"term": name, "coef": w} for name, w in zip(X.columns, coef)]
-    doc = {"model": kind, "alpha": alpha, "coefficients": rows, "r_squared": model.score(X, y),
-           "n_nonzero": int(np.count_nonzero(coef))}
+    r_squared, n_samples = _fit_quality(model, X, y)
+    doc = {"model": kind, "alpha": alpha, "coefficients": rows, "r_squared": r_squared,
+           "n_nonzero": int(np.count_nonzero(coef)), "n_samples": n_samples}
     if kind == "lasso":
         doc.update(n_iter=model.n_iter_, dual_gap=model.dual_gap_)
     label = "Ridge" if kind == "ridge" else "Lasso"
     coef_table = c.table(f"{label} regression, alpha = {alpha:g}", ["term", ">coef"],
                          [(r["term"], c.num(r["coef"])) for r in rows])
-    pairs = [("observations", X.shape[0]), ("R² (training data)", f"{doc['r_squared']:.4f}"),
+    pairs = [("observations", n_samples), ("R² (training data)", f"{doc['r_squared']:.4f}"),
              ("non-zero coefficients", f"{doc['n_nonzero']} of {coef.size}")]
     return doc, [coef_table, c.key_values(None, pairs)], model
+
+
+def _fit_quality(model, X, y) -> tuple:
+    """(R² on the training data, number of rows): ``model.score``, or for Dask columns
+    1 - sum (y - ŷ)² / sum (y - ȳ)² in one computation over the partitions."""
+    if not c.is_lazy(X):
+        return model.score(X, y), X.shape[0]
+    import dask
+
+    fitted = model.intercept_ + sum(X[name] * w for name, w in zip(X.columns, np.ravel(model.coef_)))
+    n, y_mean = dask.compute(y.count(), y.mean())
+    ss_res, ss_tot = dask.compute(((y - fitted) ** 2).sum(), ((y - y_mean) ** 2).sum())
+    if ss_tot == 0.0:
+        return (1.0 if ss_res == 0.0 else 0.0), int(n)
+    return float(1.0 - ss_res / ss_tot), int(n)
 
 
 def _logistic(X, y, fit_intercept):
@@ -171,7 +199,8 @@ def _logistic(X, y, fit_intercept):
         for k, b, w in zip(shown, model.intercept_, model.coef_)
     ]
     accuracy = model.score(X, y)
-    doc = {"model": "logistic", "C": model.C, "classes": classes, "coefficients": rows,
+    doc = {"model": "logistic", "n_samples": X.shape[0], "C": model.C, "classes": classes,
+           "coefficients": rows,
            "accuracy": accuracy, "n_iter": int(np.ravel(model.n_iter_)[0])}
     heads = [f">{'log-odds of ' if len(classes) == 2 else ''}{k}" for k in shown]
     body = [("const", *[c.num(r["intercept"]) for r in rows])] if fit_intercept else []

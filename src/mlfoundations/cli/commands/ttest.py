@@ -19,7 +19,7 @@ class Alternative(str, Enum):
 
 
 def ttest(
-    file: c.FileArgument,
+    file: c.EngineFileArgument,
     value: Annotated[
         Optional[str], typer.Option("--value", help="Numeric column compared between the groups.")
     ] = None,
@@ -47,6 +47,11 @@ def ttest(
     as_json: c.JsonOption = False,
     encoding: c.EncodingOption = None,
     drop_missing: c.DropMissingOption = False,
+    engine: c.EngineOption = c.Engine.numpy,
+    workers: c.WorkersOption = None,
+    memory_limit: c.MemoryLimitOption = None,
+    scheduler: c.SchedulerOption = None,
+    threads: c.ThreadsOption = False,
 ):
     """Compare two means: the t statistic, p-value, confidence interval and Cohen's d.
 
@@ -55,7 +60,7 @@ def ttest(
     (--a, --b). t = (mean(a) - mean(b)) / se, with the pooled variance (Student), each
     sample's own (Welch), or the differences a_i - b_i (paired).
     """
-    from ...stats import mean, std, ttest_ind, ttest_rel
+    from ...stats import ttest_ind, ttest_rel
 
     by_group = value is not None or group is not None
     by_columns = a is not None or b is not None
@@ -70,21 +75,19 @@ def ttest(
         raise c.UsageError("--paired needs --a and --b (pairs are rows)")
     if not 0.0 < confidence < 1.0:
         raise c.UsageError(f"--confidence {confidence:g}: must lie strictly between 0 and 1")
-    table = c.load(file, encoding)
-    if by_group:
-        (x, y), names, notes = _split_by_group(table, value, group, drop_missing)
-    else:
-        (x, y), names, notes = _two_columns(table, a, b, paired, drop_missing)
-    with c.library_errors(table.path, "t-test"):
-        if paired:
-            result = ttest_rel(x, y, alternative=alternative.value)
+    spec = c.engine_spec(engine, workers, memory_limit, scheduler, threads, unsupported={"--paired": paired})
+    with c.open_table(file, encoding, spec) as table:
+        if by_group:
+            (x, y), names, notes = _split_by_group(table, value, group, drop_missing)
         else:
-            result = ttest_ind(x, y, equal_var=not welch, alternative=alternative.value)
-        low, high = result.confidence_interval(confidence)
-    samples = [
-        {"name": name, "n": int(s.size), "mean": mean(s), "std": std(s, ddof=1) if s.size > 1 else None}
-        for name, s in zip(names, (x, y))
-    ]
+            (x, y), names, notes = _two_columns(table, a, b, paired, drop_missing)
+        with c.library_errors(table.path, "t-test"):
+            if paired:
+                result = ttest_rel(x, y, alternative=alternative.value)
+            else:
+                result = ttest_ind(x, y, equal_var=not welch, alternative=alternative.value)
+            low, high = result.confidence_interval(confidence)
+            samples = [{"name": name, **_sample(s)} for name, s in zip(names, (x, y))]
     doc = {
         "command": "ttest", "file": str(file), "test": result.test, "alternative": result.alternative,
         "statistic": result.statistic, "df": result.df, "pvalue": result.pvalue,
@@ -108,13 +111,28 @@ def ttest(
     c.emit(as_json, doc, [sample_table, result_table], notes)
 
 
+def _sample(s) -> dict:
+    """n, mean and standard deviation (n - 1) of a sample: a Dask one in one pass."""
+    from ...stats import describe, mean, std
+
+    if c.is_lazy(s):
+        d = describe(s)
+        n = int(d.nobs)
+        return {"n": n, "mean": float(d.mean), "std": float(np.sqrt(d.variance)) if n > 1 else None}
+    return {"n": int(s.size), "mean": mean(s), "std": std(s, ddof=1) if s.size > 1 else None}
+
+
 def _split_by_group(table, value, group, drop_missing):
     table.require([value, group], option="--value/--group")
     table = table.complete([value, group], drop_missing=drop_missing)
-    x = table.numeric([value])[:, 0]
-    labels = table.labels(group)
-    levels, first = np.unique(labels, return_index=True)
-    levels = levels[np.argsort(first)]  # in the order the file shows them
+    if c.is_lazy(table.frame):
+        x, labels = table.column(value), table.labels(group)
+        levels = table.levels(group)  # in the order the files show them
+    else:
+        x = table.numeric([value])[:, 0]
+        labels = table.labels(group)
+        levels, first = np.unique(labels, return_index=True)
+        levels = levels[np.argsort(first)]  # in the order the file shows them
     if levels.size != 2:
         shown = ", ".join(repr(str(v)) for v in levels[:6]) + (", ..." if levels.size > 6 else "")
         raise DataError(
@@ -133,6 +151,11 @@ def _two_columns(table, a, b, paired, drop_missing):
         table = table.complete([a, b], drop_missing=drop_missing)
         x, y = table.numeric([a, b]).T
         return (x, y), [a, b], table.notes
+    if c.is_lazy(table.frame):
+        ta = table.complete([a], drop_missing=drop_missing)
+        tb = table.complete([b], drop_missing=drop_missing)
+        notes = ta.notes + tb.notes[len(table.notes):]
+        return (ta.column(a), tb.column(b)), [a, b], notes
     # independent samples: each column keeps all of its own values
     ta, tb = table.complete([a], drop_missing=drop_missing), table.complete([b], drop_missing=drop_missing)
     return (ta.numeric([a])[:, 0], tb.numeric([b])[:, 0]), [a, b], ta.notes + tb.notes[len(table.notes):]
