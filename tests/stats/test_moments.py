@@ -230,3 +230,17 @@ def test_running_var_is_shift_invariant(x, c):
     plain = RunningMoments.from_array(x)
     scale = np.max(np.abs(x)) + 1.0
     np.testing.assert_allclose(shifted.var(), plain.var(), rtol=1e-9, atol=1e-12 * scale**2)
+
+
+def test_central_sums_are_the_sums_of_powers_of_deviations():
+    rng = np.random.default_rng(4)
+    x = rng.normal(3.0, 2.0, (500, 3))
+    m = RunningMoments.from_array(x[:200]) + RunningMoments.from_array(x[200:])
+    sums = m.central_sums
+    d = x - x.mean(axis=0)
+    assert sums.n == 500
+    for k, got in ((2, sums.m2), (3, sums.m3), (4, sums.m4)):
+        # two-pass sums vs merged updates: rounding of a few hundred terms
+        np.testing.assert_allclose(got, (d**k).sum(axis=0), rtol=1e-11, atol=1e-9)
+    with pytest.raises(ValueError, match="no observations yet"):
+        RunningMoments().central_sums

@@ -112,12 +112,6 @@ def _summary(x, name, axis):
     return moments, shape
 
 
-def _central_sums(moments):
-    # RunningMoments keeps (n, mean, mean_low, M2, M3, M4, min, max) in _sums; the
-    # shape statistics below need M3 and M4 per column, which it exposes only as ratios
-    return moments._sums
-
-
 def _shaped(value, shape):
     """A per-column result back in the shape of one observation (a float for a scalar)."""
     return _output(np.reshape(value, shape)) if shape else _output(value)
@@ -149,7 +143,7 @@ def sem(x, axis=None, ddof=1):
 
 def _shape_statistic(x, axis, min_n, what):
     moments, shape = _summary(x, "x", axis)
-    sums = _central_sums(moments)
+    sums = moments.central_sums
     if sums.n < min_n:
         raise ValueError(f"the unbiased {what} needs at least {min_n} observations, got n={sums.n}")
     _reject_constant(np.reshape(sums.low == sums.high, shape), what)
@@ -173,7 +167,7 @@ def describe(x, axis=0, ddof=1):
     check_int(ddof, "ddof", minimum=0)
     moments, shape = _summary(x, "x", axis)
     ddof = _check_ddof(ddof, moments.n)
-    sums = _central_sums(moments)
+    sums = moments.central_sums
     n = sums.n
     constant = sums.low == sums.high
     safe_m2 = np.where(constant, 1.0, sums.m2)  # 0 / 0 where constant, reported as NaN

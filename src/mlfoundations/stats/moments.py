@@ -258,6 +258,16 @@ class RunningMoments:
         return self._sums
 
     @property
+    def central_sums(self):
+        """(n, mean, mean_low, m2, m3, m4, low, high): the mergeable state itself.
+
+        M_k = sum_i (x_i - mean)^k for k = 2, 3, 4, per entry of an observation; the
+        mean is the double-length sum ``mean + mean_low``. For code that needs the
+        central sums rather than the ratios the other properties return.
+        """
+        return self._require_data()
+
+    @property
     def n(self) -> int:
         """Number of observations absorbed."""
         return self._sums.n
