@@ -19,7 +19,8 @@ from PIL import Image  # noqa: E402  (matplotlib depends on Pillow)
 
 from mlfoundations.cli import tour as tour_module  # noqa: E402
 from mlfoundations.cli._report_sections import SECTION_CONTENT  # noqa: E402
-from mlfoundations.cli.report import _format_value, render_report, write_report  # noqa: E402
+from mlfoundations.cli.report import render_report, write_report  # noqa: E402
+from mlfoundations.cli.tour import format_value as _format_value  # noqa: E402
 from mlfoundations.cli.tour import Check, SectionReport, TourReport, run_tour  # noqa: E402
 
 PILLARS = ["linear-algebra", "calculus", "probability", "statistics", "regression", "information"]

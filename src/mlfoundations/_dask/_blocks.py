@@ -14,11 +14,12 @@ import numbers
 import numpy as np
 
 from .._validation import as_float_array
+from ..base import check_is_fitted
 
 # Dask is imported inside the functions, so that importing this package (pytest's
 # doctest collection, say) works where Dask is not installed
 
-__all__ = ["as_dask_array", "check_dask_matrix", "aligned_row_blocks", "tree_reduce", "compute"]
+__all__ = ["as_dask_array", "check_dask_matrix", "fitted_input", "aligned_row_blocks", "tree_reduce", "compute"]
 
 # summaries merged per node of the reduction tree: a log_8 depth keeps the client's last
 # merge small while each node's merges stay a small task
@@ -61,6 +62,19 @@ def check_dask_matrix(X, name: str = "X", *, min_cols: int = 1):
             f"{min_cols} is required."
         )
     return X
+
+
+def fitted_input(est, X):
+    """X for ``predict``/``transform`` of a fitted estimator: a 2-D Dask array with the
+    fitted number of features, its columns in one block (messages as ``_validate_data``)."""
+    check_is_fitted(est)
+    X = check_dask_matrix(X)
+    if X.shape[1] != est.n_features_in_:
+        raise ValueError(
+            f"X has {X.shape[1]} features, but {type(est).__name__} is expecting "
+            f"{est.n_features_in_} features as input"
+        )
+    return X.rechunk({1: -1}) if len(X.chunks[1]) > 1 else X
 
 
 def check_dtype(x, name: str) -> None:

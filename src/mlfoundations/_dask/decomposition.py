@@ -20,10 +20,10 @@ from __future__ import annotations
 import numpy as np
 
 from .._validation import as_matrix
-from ..base import _feature_names, check_is_fitted
+from ..base import _feature_names
 from ..models._least_squares import _Moments
 from ..models.pca import _covariance_axes, _float_dtype
-from ._blocks import aligned_row_blocks, check_dask_matrix, compute, map_blocks, tree_reduce
+from ._blocks import aligned_row_blocks, check_dask_matrix, compute, fitted_input, map_blocks, tree_reduce
 from .linear import _merge_moments
 
 __all__ = ["fit_pca", "transform"]
@@ -89,15 +89,8 @@ def _check_size(est, n_samples, n_features):
 
 def transform(est, X):
     """(X - mu) V_k (whitened if asked) as a lazy Dask array, one block per row block."""
-    check_is_fitted(est)
     dtype = _float_dtype(X)
-    X = check_dask_matrix(X)
-    if X.shape[1] != est.n_features_in_:
-        raise ValueError(
-            f"X has {X.shape[1]} features, but {type(est).__name__} is expecting "
-            f"{est.n_features_in_} features as input"
-        )
-    X = X.rechunk({1: -1}) if len(X.chunks[1]) > 1 else X
+    X = fitted_input(est, X)
     out_dtype = np.result_type(dtype, est.components_.dtype)
     return X.map_blocks(
         _project_block, est, dtype, chunks=(X.chunks[0], (est.n_components_,)), dtype=out_dtype

@@ -40,7 +40,7 @@ from functools import reduce
 import numpy as np
 
 from .._validation import as_matrix, check_bool, check_sample_weight
-from ..base import _feature_names, check_is_fitted
+from ..base import _feature_names
 from ..exceptions import IllConditionedWarning
 from ..models._least_squares import (
     _constant_columns,
@@ -59,7 +59,7 @@ from ..models.ridge import (
     _svd_coefs,
     _thin_svd,
 )
-from ._blocks import aligned_row_blocks, check_dask_matrix, compute, map_blocks, tree_reduce
+from ._blocks import aligned_row_blocks, check_dask_matrix, compute, fitted_input, map_blocks, tree_reduce
 
 __all__ = ["fit_linear_regression", "fit_ridge", "predict"]
 
@@ -307,14 +307,7 @@ def fit_ridge(est, X, y, sample_weight):
 # --- using a fit on Dask data ----------------------------------------------------------------
 def predict(est, X):
     """X w + b as a lazy Dask array, one block per row block of X."""
-    check_is_fitted(est)
-    X = check_dask_matrix(X)
-    if X.shape[1] != est.n_features_in_:
-        raise ValueError(
-            f"X has {X.shape[1]} features, but {type(est).__name__} is expecting "
-            f"{est.n_features_in_} features as input"
-        )
-    X = X.rechunk({1: -1}) if len(X.chunks[1]) > 1 else X
+    X = fitted_input(est, X)
     coef = np.asarray(est.coef_)
     if coef.ndim == 1:
         return X.map_blocks(_linear_block, coef, est.intercept_, drop_axis=1, dtype=np.float64)

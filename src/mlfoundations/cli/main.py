@@ -105,6 +105,7 @@ def _print_tour(report) -> None:
     from rich.table import Table
 
     from .commands._common import stdout_console
+    from .tour import format_value
 
     console = stdout_console()
     for sec in report.sections:
@@ -116,30 +117,13 @@ def _print_tour(report) -> None:
         table.add_column("source", style="dim")
         for check in sec.checks:
             mark = "[green]✓[/green]" if check.passed else "[red]✗[/red]"
-            table.add_row(mark, check.name, _fmt(check.value), _fmt(check.reference), check.reference_source)
+            value, reference = format_value(check.value, "x"), format_value(check.reference, "x")
+            table.add_row(mark, check.name, value, reference, check.reference_source)
         console.print(table)
         if sec.error:
             console.print(f"[red]✗ section {sec.name} failed: {sec.error}[/red]")
     colour = "green" if report.n_failed == 0 else "red"
     console.print(f"[{colour}]{report.n_passed} passed, {report.n_failed} failed[/{colour}]")
-
-
-def _fmt(x) -> str:
-    """A short rendering: scalars to 10 significant digits, arrays by shape and first values."""
-    import numpy as np
-
-    if isinstance(x, (bool, np.bool_)):
-        return str(bool(x))
-    arr = np.asarray(x)
-    if arr.ndim == 0:
-        value = arr.item()
-        return f"{value:.10g}" if isinstance(value, (float, complex)) else str(value)
-    flat = arr.ravel()
-    shown = ", ".join(f"{v:.6g}" for v in flat[:4])
-    if flat.size > 4:
-        shown += ", …"
-    shape = "x".join(map(str, arr.shape))
-    return f"[{shown}]" if arr.ndim == 1 and arr.size <= 4 else f"({shape}) [{shown}]"
 
 
 # --- running a command: exit codes and one-line errors ------------------------------------------

@@ -17,7 +17,7 @@ import secrets
 from datetime import datetime, timezone
 from pathlib import Path
 
-import numpy as np
+from .tour import format_value
 
 __all__ = ["write_report", "render_report"]
 
@@ -68,30 +68,6 @@ def _math_html(formula: str) -> str:
     return re.sub(r"_([A-Za-z0-9])(?![A-Za-z0-9])", r"<sub>\1</sub>", text)
 
 
-def _format_value(x) -> str:
-    """Scalars to 10 significant digits; arrays by shape and their first entries."""
-    if isinstance(x, (bool, np.bool_)):
-        return str(bool(x))
-    if isinstance(x, str):
-        return x
-    try:
-        arr = np.asarray(x)
-    except Exception:  # an object NumPy cannot take is shown as Python prints it
-        return str(x)
-    if arr.dtype.kind not in "biufc":
-        return str(x)
-    if arr.ndim == 0:
-        value = arr.item()
-        return f"{value:.10g}" if isinstance(value, (float, complex)) else str(value)
-    flat = arr.ravel()
-    shown = ", ".join(f"{v:.6g}" for v in flat[:4])
-    if flat.size > 4:
-        shown += ", …"
-    if arr.ndim == 1 and arr.size <= 4:
-        return f"[{shown}]"
-    return f"({' x '.join(map(str, arr.shape))}) [{shown}]"
-
-
 def _tolerance(check) -> str:
     parts = []
     if check.rtol:
@@ -123,8 +99,8 @@ def _checks_table(section) -> list[str]:
         mark = '<td class="mark pass">✓ passed</td>' if passed else '<td class="mark fail">✗ failed</td>'
         rows.append(
             f'<tr class="{"passed" if passed else "failed"}">{mark}<td>{_escape(check.name)}</td>'
-            f'<td class="num">{_escape(_format_value(check.value))}</td>'
-            f'<td class="num">{_escape(_format_value(check.reference))}</td>'
+            f'<td class="num">{_escape(format_value(check.value))}</td>'
+            f'<td class="num">{_escape(format_value(check.reference))}</td>'
             f"<td>{_escape(check.reference_source)}</td><td>{_escape(_tolerance(check))}</td></tr>"
         )
     rows += ["</tbody>", "</table>"]

@@ -13,7 +13,7 @@ from typing import Callable
 
 import numpy as np
 
-__all__ = ["Check", "SectionReport", "TourReport", "SECTIONS", "run_tour", "section_names"]
+__all__ = ["Check", "format_value", "SectionReport", "TourReport", "SECTIONS", "run_tour", "section_names"]
 
 
 @dataclass(frozen=True)
@@ -61,6 +61,31 @@ def _jsonable(x):
     if arr.dtype.kind in "biuf":
         return arr.tolist()
     return str(x)
+
+
+def format_value(x, shape_separator: str = " x ") -> str:
+    """A check's value in a few characters: scalars to 10 significant digits, arrays by
+    their shape (joined by ``shape_separator``) and first four entries, text as is."""
+    if isinstance(x, (bool, np.bool_)):
+        return str(bool(x))
+    if isinstance(x, str):
+        return x
+    try:
+        arr = np.asarray(x)
+    except Exception:  # an object NumPy cannot take is shown as Python prints it
+        return str(x)
+    if arr.dtype.kind not in "biufc":
+        return str(x)
+    if arr.ndim == 0:
+        value = arr.item()
+        return f"{value:.10g}" if isinstance(value, (float, complex)) else str(value)
+    flat = arr.ravel()
+    shown = ", ".join(f"{v:.6g}" for v in flat[:4])
+    if flat.size > 4:
+        shown += ", …"
+    if arr.ndim == 1 and arr.size <= 4:
+        return f"[{shown}]"
+    return f"({shape_separator.join(map(str, arr.shape))}) [{shown}]"
 
 
 @dataclass
